@@ -1,0 +1,19 @@
+package org.scoutfs.lsm;
+
+/**
+ * Base of every failure the storage engine reports. Each subtype says what the caller can do:
+ * retry with fresh roots ({@link StaleBlockException}), stop trusting the device
+ * ({@link CorruptionException}), use a matching build ({@link FormatMismatchException}), free
+ * space ({@link NoSpaceException}) or look at the device ({@link VolumeIoException}).
+ */
+public abstract sealed class StorageException extends RuntimeException
+        permits CorruptionException, StaleBlockException, FormatMismatchException, NoSpaceException,
+        VolumeIoException, VolumeFailedException, BadVolumeException {
+    protected StorageException(String message) {
+        super(message);
+    }
+
+    protected StorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,394 @@
+package org.scoutfs.lsm.txn;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+import org.scoutfs.lsm.StaleBlockException;
+import org.scoutfs.lsm.VolumeFailedException;
+import org.scoutfs.lsm.alloc.NodeAllocator;
+import org.scoutfs.lsm.block.MetaBlocks;
+import org.scoutfs.lsm.btree.BtreeWriter;
+import org.scoutfs.lsm.btree.Item;
+import org.scoutfs.lsm.forest.ForestReader;
+import org.scoutfs.lsm.forest.MergingIterator;
+import org.scoutfs.lsm.forest.Roots;
+import org.scoutfs.lsm.format.BlockHeaders;
+import org.scoutfs.lsm.format.BlockRef;
+import org.scoutfs.lsm.format.BloomBlocks;
+import org.scoutfs.lsm.format.BtreeBlocks;
+import org.scoutfs.lsm.format.Format;
+import org.scoutfs.lsm.format.Key;
+import org.scoutfs.lsm.format.LogTreesRecord;
+import org.scoutfs.lsm.format.Zones;
+import org.scoutfs.lsm.server.ServerApi;
+
+/**
+ * A node's side of the item store: its open transaction in memory, its log tree, and reads across
+ * the whole forest.
+ *
+ * <p><b>Transactions.</b> Changes go into the open transaction's memtable under a {@link Txn}
+ * hold. A commit freezes the memtable (waiting for holds to end), opens the next transaction so
+ * writers continue at once, writes the frozen items copy-on-write into the node's log tree in the
+ * space the server granted, forces them, and asks the server to record the new root. Only when the
+ * server's commit is durable does the frozen memtable give way to the new root in the read view, so
+ * readers always see every change exactly once.
+ *
+ * <p><b>Reads.</b> A read looks at the open and frozen memtables, then the committed forest as of
+ * the view's roots, and takes the version with the highest sequence. A read that meets a reused
+ * block fetches newer roots and retries; meeting the same failure with unchanged roots means the
+ * device is corrupt.
+ *
+ * <p>Thread-safe. Commits are serialized; holds and reads run concurrently with everything.
+ */
+public final class NodeStore implements AutoCloseable {
+    /**
+     * @param commitBytes   memtable size that starts a commit at the next hold
+     * @param maxDirtyBytes memtable size at which new holds wait for a commit
+     */
+    public record Options(long commitBytes, long maxDirtyBytes) {
+        public static Options defaults() {
+            return new Options(32L << 20, 64L << 20);
+        }
+    }
+
+    private record View(Memtable active, Memtable frozen, Roots roots) {
+    }
+
+    private final long rid;
+    private final ServerApi server;
+    private final MetaBlocks blocks;
+    private final ForestReader forest;
+    private final Options options;
+    private final NodeAllocator allocator;
+    private final AtomicReference<View> view = new AtomicReference<>();
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private LogTreesRecord tree;
+    private byte[] bloom;
+    private long committedSeq;
+    private volatile Throwable failure;
+
+    public NodeStore(long rid, ServerApi server, MetaBlocks blocks, Options options, long metaGrantBlocks,
+                     long dataGrantBlocks) {
+        this.rid = rid;
+        this.server = server;
+        this.blocks = blocks;
+        this.forest = new ForestReader(blocks);
+        this.options = options;
+        ServerApi.TransOpen open = server.openTransaction(rid);
+        this.tree = open.tree();
+        this.bloom = tree.bloom().isNone() ? null : blocks.read(tree.bloom(), Format.MAGIC_BLOOM).clone();
+        this.allocator = new NodeAllocator(tree.metaAvail(), tree.dataAvail(),
+                (m, d) -> {
+                    ServerApi.Grant g = server.grant(rid, m, d);
+                    return new NodeAllocator.Grant(g.meta(), g.data());
+                }, metaGrantBlocks, dataGrantBlocks);
+        view.set(new View(new Memtable(open.transSeq()), null, server.getRoots()));
+    }
+
+    public long rid() {
+        return rid;
+    }
+
+    NodeAllocator allocator() {
+        return allocator;
+    }
+
+    public ServerApi server() {
+        return server;
+    }
+
+    /** The current log tree record (after the last commit). */
+    public synchronized LogTreesRecord logTree() {
+        return tree;
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    /**
+     * Holds the open transaction for a change. May first wait for a commit if too much is dirty,
+     * and may throw {@link org.scoutfs.lsm.NoSpaceException} if the volume cannot hold the
+     * metadata already dirty plus this change; nothing has changed then.
+     */
+    public Txn hold() {
+        checkFailed();
+        if (gate.getReadHoldCount() == 0) {
+            View v = view.get();
+            if (v.active().bytes() >= options.maxDirtyBytes()
+                    || (v.active().bytes() >= options.commitBytes() && v.frozen() == null)) {
+                commit();
+            }
+        }
+        gate.readLock().lock();
+        try {
+            Memtable active = view.get().active();
+            allocator.reserveMeta(metaBlocksToCommit());
+            return new Txn(this, active);
+        } catch (RuntimeException e) {
+            gate.readLock().unlock();
+            throw e;
+        }
+    }
+
+    void release() {
+        gate.readLock().unlock();
+    }
+
+    /** An upper bound of the metadata blocks committing the dirty memtables takes. */
+    private long metaBlocksToCommit() {
+        View v = view.get();
+        long need = estimate(v.active());
+        if (v.frozen() != null) {
+            need += estimate(v.frozen());
+        }
+        return need + 8;
+    }
+
+    private long estimate(Memtable m) {
+        long height;
+        long treeBlocks;
+        synchronized (this) {
+            height = tree.itemRoot().height() + 1;
+            treeBlocks = tree.itemBlocks();
+        }
+        long touched = Math.min(m.count() * height, treeBlocks + height);
+        return touched + 2 * (m.bytes() / (BtreeBlocks.CAPACITY / 2) + 1) + height + 2;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The value of {@code key}, or null if absent or deleted. */
+    public byte[] get(Key key) {
+        Item item = getItem(key);
+        return item == null || item.deletion() ? null : item.value();
+    }
+
+    /** The newest version of {@code key} including deletion markers, or null. */
+    public Item getItem(Key key) {
+        return withRetry(() -> {
+            View v = view.get();
+            Item best = v.active().get(key);
+            if (v.frozen() != null) {
+                best = Item.newer(v.frozen().get(key), best);
+            }
+            return forest.get(v.roots(), key, best);
+        });
+    }
+
+    /** Live items with keys in [from, to], in key order, at most {@code limit} of them. */
+    public List<Item> scan(Key from, Key to, int limit) {
+        return withRetry(() -> scanOnce(from, to, limit));
+    }
+
+    private List<Item> scanOnce(Key from, Key to, int limit) {
+        View v = view.get();
+        List<MergingIterator.Source> sources = new ArrayList<>();
+        sources.add(v.active().source(from, to));
+        if (v.frozen() != null) {
+            sources.add(v.frozen().source(from, to));
+        }
+        sources.addAll(forest.sources(v.roots(), from, to));
+        MergingIterator it = new MergingIterator(sources);
+        List<Item> out = new ArrayList<>();
+        for (Item item = it.next(); item != null && out.size() < limit; item = it.next()) {
+            if (!item.deletion()) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs a read; a stale block means others committed past our roots, so get newer roots and run
+     * it again. If the roots did not change, the block is corrupt.
+     */
+    private <T> T withRetry(Supplier<T> read) {
+        StaleBlockException last = null;
+        while (true) {
+            long tried = view.get().roots().commitSeq();
+            try {
+                return read.get();
+            } catch (StaleBlockException e) {
+                Roots fresh = refreshRoots();
+                if (fresh.commitSeq() == tried) {
+                    if (last != null && last.ref().equals(e.ref())) {
+                        throw e.asCorruption("metadata");
+                    }
+                    last = e;
+                }
+            }
+        }
+    }
+
+    /** Asks the server for its latest roots and reads from them from now on. */
+    public Roots refreshRoots() {
+        Roots fresh = server.getRoots();
+        installRoots(fresh);
+        return view.get().roots();
+    }
+
+    /** Takes newer roots that the server published (after a merge, say); older ones are ignored. */
+    public void offerRoots(Roots fresh) {
+        installRoots(fresh);
+    }
+
+    private void installRoots(Roots fresh) {
+        view.updateAndGet(v -> Long.compareUnsigned(fresh.commitSeq(), v.roots().commitSeq()) > 0
+                || (fresh.commitSeq() == v.roots().commitSeq() && fresh.stableSeq() > v.roots().stableSeq())
+                ? new View(v.active(), v.frozen(), fresh) : v);
+    }
+
+    /** The roots reads currently use. */
+    public Roots roots() {
+        return view.get().roots();
+    }
+
+    // ---------------------------------------------------------------- commits
+
+    /** Commits everything changed before this call; returns once it is durable. */
+    public void sync() {
+        long target = view.get().active().seq;
+        commitLock.lock();
+        try {
+            if (Long.compareUnsigned(committedSeq, target) >= 0) {
+                return;
+            }
+            commitLocked(false);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Commits the open transaction if it changed anything. */
+    public void commit() {
+        commitLock.lock();
+        try {
+            commitLocked(false);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
+     * Commits and asks the server to finalize the log tree, so a merge can fold it into the fs
+     * root. Used before merging on demand and when leaving.
+     */
+    public void commitAndFinalize() {
+        commitLock.lock();
+        try {
+            commitLocked(true);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private void commitLocked(boolean finalizeTree) {
+        checkFailed();
+        Memtable frozen;
+        gate.writeLock().lock();
+        try {
+            View v = view.get();
+            frozen = v.active();
+            if (frozen.isEmpty() && !(finalizeTree && !treeIsEmpty())) {
+                return;
+            }
+            ServerApi.TransOpen next = server.openTransaction(rid);
+            view.set(new View(new Memtable(next.transSeq()), frozen, v.roots()));
+        } finally {
+            gate.writeLock().unlock();
+        }
+        try {
+            writeAndCommit(frozen, finalizeTree);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw new VolumeFailedException("commit of transaction " + frozen.seq
+                    + " failed; nothing after the last commit is durable and the volume must be reopened: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private synchronized boolean treeIsEmpty() {
+        return tree.itemRoot().isEmpty();
+    }
+
+    private void writeAndCommit(Memtable frozen, boolean finalizeTree) {
+        LogTreesRecord current;
+        synchronized (this) {
+            current = tree;
+        }
+        allocator.reserveMeta(estimate(frozen) + 2);
+        BtreeWriter.Allocator metaAlloc = allocator.metaAllocator(frozen.ledger);
+        BtreeWriter writer = new BtreeWriter(blocks, current.itemRoot(), frozen.seq, metaAlloc);
+        byte[] newBloom = bloom == null ? BloomBlocks.empty() : bloom.clone();
+        boolean bloomChanged = bloom == null;
+        Set<Long> groups = new HashSet<>();
+        int[] bits = new int[Format.BLOOM_HASHES];
+        for (Item item : frozen.all()) {
+            writer.put(item);
+            long group = Zones.group(item.key());
+            if (groups.add(group)) {
+                BloomBlocks.bits(group, bits);
+                for (int b : bits) {
+                    bloomChanged |= BloomBlocks.set(newBloom, b);
+                }
+            }
+        }
+        BtreeWriter.Result result = writer.finish();
+        List<MetaBlocks.Written> out = new ArrayList<>(result.blocks());
+        BlockRef bloomRef = current.bloom();
+        if (bloomChanged) {
+            long blkno = metaAlloc.allocMeta();
+            if (!bloomRef.isNone()) {
+                metaAlloc.freeMeta(bloomRef.blkno());
+            }
+            BlockHeaders.seal(newBloom, Format.MAGIC_BLOOM, blocks.fsid(), blkno, frozen.seq);
+            out.add(new MetaBlocks.Written(blkno, newBloom));
+            bloomRef = new BlockRef(blkno, frozen.seq);
+        }
+        blocks.write(out);
+        blocks.force();
+
+        NodeAllocator.Report report = allocator.report(frozen.ledger, List.of(view.get().active().ledger));
+        long itemBlocks = current.itemBlocks() + result.blockCountDelta();
+        ServerApi.CommitReply reply = server.commitLogTree(new ServerApi.LogTreeCommit(rid, current.nr(), frozen.seq,
+                result.root(), bloomRef, frozen.maxItemSeq(), itemBlocks,
+                report.metaAvail(), report.dataAvail(), report.freedMeta(), report.freedData(),
+                frozen.inodeCountDelta(), finalizeTree));
+        synchronized (this) {
+            tree = reply.tree();
+            bloom = tree.nr() == current.nr() ? newBloom : null;
+            committedSeq = frozen.seq;
+        }
+        view.updateAndGet(v -> new View(v.active(), null, newer(v.roots(), reply.roots())));
+    }
+
+    private static Roots newer(Roots a, Roots b) {
+        return Long.compareUnsigned(b.commitSeq(), a.commitSeq()) >= 0 ? b : a;
+    }
+
+    private void checkFailed() {
+        if (failure != null) {
+            throw new VolumeFailedException("an earlier commit failed; the volume must be reopened", failure);
+        }
+    }
+
+    public boolean failed() {
+        return failure != null;
+    }
+
+    /** Commits what is left and tells the server this node is leaving. */
+    @Override
+    public void close() {
+        if (failure != null) {
+            return;
+        }
+        commit();
+        server.farewell(rid);
+    }
+}
