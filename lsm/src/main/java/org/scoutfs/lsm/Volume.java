@@ -159,6 +159,10 @@ public final class Volume implements AutoCloseable {
             MergeJob.Result result;
             try {
                 result = LogMerger.run(blocks, job, n -> server.growMerge(job.seq(), n));
+            } catch (StaleBlockException e) {
+                // only merges free the fs root and finalized trees, so they cannot have moved
+                server.abandonMerge(job.seq());
+                throw e.asCorruption("merge input");
             } catch (RuntimeException e) {
                 try {
                     server.abandonMerge(job.seq());

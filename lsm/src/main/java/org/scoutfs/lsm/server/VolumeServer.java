@@ -135,6 +135,15 @@ public final class VolumeServer implements ServerApi {
     }
 
     private void load() {
+        try {
+            loadServerTree();
+        } catch (org.scoutfs.lsm.StaleBlockException e) {
+            // nothing else writes the server tree: a block that is not what the super names is damage
+            throw e.asCorruption("server tree");
+        }
+    }
+
+    private void loadServerTree() {
         long maxSeq = Math.max(durable.nextSeq(), durable.fsMaxSeq() + 1);
         BtreeCursor c = BtreeReader.cursor(blocks, durable.serverRoot(), Key.MIN, Key.MAX);
         for (Item item = c.next(); item != null; item = c.next()) {

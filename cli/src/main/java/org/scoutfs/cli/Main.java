@@ -1,0 +1,60 @@
+package org.scoutfs.cli;
+
+import java.io.PrintWriter;
+
+import org.scoutfs.cli.offline.MkfsCommand;
+import org.scoutfs.cli.offline.PrintCommand;
+import org.scoutfs.lsm.format.Format;
+import org.scoutfs.lsm.format.FormatHash;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code scoutfs} command. Each subcommand is a class of its own; failures are reported once
+ * here as {@code scoutfs: <command> failed: <reason>} with exit status 1, and usage errors with
+ * status 2.
+ */
+@Command(name = "scoutfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Create, inspect and use scoutfs volumes.",
+        subcommands = {MkfsCommand.class, PrintCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given output streams; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            String name = commandLine.getCommandName();
+            String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            commandLine.getErr().println("scoutfs: " + name + " failed: " + reason);
+            if (!(ex instanceof org.scoutfs.lsm.StorageException) && !(ex instanceof CliException)) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** Prints the build's version and on-disk format. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"scoutfs " + (v == null ? "development build" : v),
+                "on-disk format version " + Format.VERSION + ", format hash " + FormatHash.toHex(FormatHash.build())};
+        }
+    }
+}
