@@ -51,7 +51,7 @@ public final class VolumePrinter {
         for (Supers.Copy c : Supers.readCopies(device)) {
             if (c.sb() == null) {
                 out.printf("super block copy at byte %d: %s%n", c.offset(), c.problem());
-                if (!c.problem().startsWith("no scoutfs")) {
+                if (!c.problem().startsWith("no scoutfs") && !c.problem().startsWith("empty")) {
                     damage++;
                 }
             } else {
@@ -137,7 +137,7 @@ public final class VolumePrinter {
 
     private void printFree(String what, List<Extent> free) {
         long total = free.stream().mapToLong(Extent::len).sum();
-        out.printf("  free %s: %d blocks in %d extents%n", what, total, free.size());
+        out.printf("  free %s: %d blocks in %d extent%s%n", what, total, free.size(), free.size() == 1 ? "" : "s");
         if (items) {
             for (Extent e : free) {
                 out.printf("    %d+%d%n", e.start(), e.len());

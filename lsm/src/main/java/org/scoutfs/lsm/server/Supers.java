@@ -32,7 +32,8 @@ public final class Supers {
             byte[] b = new byte[Format.SUPER_SIZE];
             dev.read(off, b);
             if (BlockHeaders.magic(b) != Format.MAGIC_SUPER) {
-                out.add(new Copy(off, null, "no scoutfs super block magic"));
+                boolean blank = java.util.Arrays.equals(b, new byte[b.length]);
+                out.add(new Copy(off, null, blank ? "empty (not written yet)" : "no scoutfs super block magic"));
                 continue;
             }
             try {

@@ -1,0 +1,88 @@
+package org.scoutfs.node.bus;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+
+import org.scoutfs.lsm.forest.Roots;
+import org.scoutfs.lsm.server.ServerApi;
+
+/**
+ * {@link ServerApi} for a node, carried over the event bus to wherever the server runs. Calls
+ * block the calling thread until the reply arrives, so they must come from worker or virtual
+ * threads, never from an event loop.
+ */
+public final class EventBusServerApi implements ServerApi {
+    private final Vertx vertx;
+    private final long fsid;
+    private final DeliveryOptions options;
+
+    public EventBusServerApi(Vertx vertx, long fsid, Duration timeout) {
+        this.vertx = vertx;
+        this.fsid = fsid;
+        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        ServerMessages.registerCodecs(vertx.eventBus());
+    }
+
+    private <T> T call(String operation, Object body, Class<T> replyType) {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("server call " + operation + " from an event loop thread would block it");
+        }
+        Future<Message<Object>> f = vertx.eventBus().request(Addresses.server(fsid, operation), body, options);
+        try {
+            Object reply = f.toCompletionStage().toCompletableFuture()
+                    .get(options.getSendTimeout() + 1000, TimeUnit.MILLISECONDS).body();
+            return replyType.cast(reply);
+        } catch (ExecutionException e) {
+            throw Failures.rethrow("server " + operation, e.getCause());
+        } catch (TimeoutException e) {
+            throw new ServerUnreachableException("server " + operation + " did not answer in "
+                    + options.getSendTimeout() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for server " + operation, e);
+        }
+    }
+
+    @Override
+    public TransOpen openTransaction(long rid) {
+        return call(ServerMessages.OPEN_TRANSACTION, new ServerMessages.ForMount(rid), TransOpen.class);
+    }
+
+    @Override
+    public CommitReply commitLogTree(LogTreeCommit commit) {
+        return call(ServerMessages.COMMIT_LOG_TREE, commit, CommitReply.class);
+    }
+
+    @Override
+    public Grant grant(long rid, long metaBlocks, long dataBlocks) {
+        return call(ServerMessages.GRANT, new ServerMessages.GrantRequest(rid, metaBlocks, dataBlocks), Grant.class);
+    }
+
+    @Override
+    public Roots getRoots() {
+        return call(ServerMessages.GET_ROOTS, new ServerMessages.Done(), Roots.class);
+    }
+
+    @Override
+    public InodeRange allocInodes(long rid, long count) {
+        return call(ServerMessages.ALLOC_INODES, new ServerMessages.InodesRequest(rid, count), InodeRange.class);
+    }
+
+    @Override
+    public Usage usage() {
+        return call(ServerMessages.USAGE, new ServerMessages.Done(), Usage.class);
+    }
+
+    @Override
+    public void farewell(long rid) {
+        call(ServerMessages.FAREWELL, new ServerMessages.ForMount(rid), ServerMessages.Done.class);
+    }
+}

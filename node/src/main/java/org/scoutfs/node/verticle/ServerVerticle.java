@@ -1,0 +1,73 @@
+package org.scoutfs.node.verticle;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+
+import org.scoutfs.lsm.server.ServerApi;
+import org.scoutfs.node.bus.Addresses;
+import org.scoutfs.node.bus.Failures;
+import org.scoutfs.node.bus.ServerMessages;
+
+/**
+ * Serves {@link ServerApi} on the event bus. Each request runs on its own virtual thread, because
+ * server calls block (a commit waits for the device) and concurrent callers are what let one
+ * commit serve many of them.
+ */
+public final class ServerVerticle extends VerticleBase {
+    private static final System.Logger LOG = System.getLogger(ServerVerticle.class.getName());
+
+    private final long fsid;
+    private final ServerApi server;
+    private ExecutorService calls;
+
+    public ServerVerticle(long fsid, ServerApi server) {
+        this.fsid = fsid;
+        this.server = server;
+    }
+
+    @Override
+    public Future<?> start() {
+        calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scoutfs-server-call-", 0).factory());
+        EventBus bus = vertx.eventBus();
+        ServerMessages.registerCodecs(bus);
+        serve(bus, ServerMessages.OPEN_TRANSACTION, (ServerMessages.ForMount m) -> server.openTransaction(m.rid()));
+        serve(bus, ServerMessages.COMMIT_LOG_TREE, (ServerApi.LogTreeCommit c) -> server.commitLogTree(c));
+        serve(bus, ServerMessages.GRANT, (ServerMessages.GrantRequest g) -> server.grant(g.rid(), g.metaBlocks(), g.dataBlocks()));
+        serve(bus, ServerMessages.GET_ROOTS, (ServerMessages.Done d) -> server.getRoots());
+        serve(bus, ServerMessages.ALLOC_INODES, (ServerMessages.InodesRequest r) -> server.allocInodes(r.rid(), r.count()));
+        serve(bus, ServerMessages.USAGE, (ServerMessages.Done d) -> server.usage());
+        serve(bus, ServerMessages.FAREWELL, (ServerMessages.ForMount m) -> {
+            server.farewell(m.rid());
+            return new ServerMessages.Done();
+        });
+        return Future.succeededFuture();
+    }
+
+    private <T> void serve(EventBus bus, String operation, Function<T, Object> handler) {
+        bus.<T>consumer(Addresses.server(fsid, operation), msg -> calls.execute(() -> answer(operation, msg, handler)));
+    }
+
+    private static <T> void answer(String operation, Message<T> msg, Function<T, Object> handler) {
+        try {
+            msg.reply(handler.apply(msg.body()));
+        } catch (RuntimeException | Error e) {
+            int code = Failures.code(e);
+            if (code == Failures.INTERNAL) {
+                LOG.log(System.Logger.Level.ERROR, "server " + operation + " failed", e);
+            }
+            msg.fail(code, Failures.message(e));
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        calls.shutdown();
+        return Future.succeededFuture();
+    }
+}
