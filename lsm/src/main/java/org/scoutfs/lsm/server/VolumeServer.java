@@ -248,6 +248,16 @@ public final class VolumeServer implements ServerApi {
         return current;
     }
 
+    /**
+     * A fresh sequence from the global counter, for a cluster lock grant: items written under the
+     * lock carry at least this sequence, so they outrank everything written before the grant.
+     */
+    public synchronized long newWriteSeq() {
+        checkFailed();
+        changeGen++;
+        return takeSeq();
+    }
+
     private long takeSeq() {
         long s = next.nextSeq();
         next.nextSeq(s + 1);
