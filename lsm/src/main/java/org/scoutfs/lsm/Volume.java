@@ -12,8 +12,7 @@ import org.scoutfs.lsm.block.BlockCache;
 import org.scoutfs.lsm.block.BlockDevice;
 import org.scoutfs.lsm.block.FileBlockDevice;
 import org.scoutfs.lsm.block.MetaBlocks;
-import org.scoutfs.lsm.server.LogMerger;
-import org.scoutfs.lsm.server.MergeJob;
+import org.scoutfs.lsm.server.Merges;
 import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.lsm.server.VolumeServer;
 import org.scoutfs.lsm.format.SuperBlock;
@@ -152,27 +151,7 @@ public final class Volume implements AutoCloseable {
     /** Merges the finalized log trees once, if there are any; returns whether it merged. */
     public boolean mergeOnce() {
         synchronized (mergeLock) {
-            MergeJob job = server.startMerge();
-            if (job == null) {
-                return false;
-            }
-            MergeJob.Result result;
-            try {
-                result = LogMerger.run(blocks, job, n -> server.growMerge(job.seq(), n));
-            } catch (StaleBlockException e) {
-                // only merges free the fs root and finalized trees, so they cannot have moved
-                server.abandonMerge(job.seq());
-                throw e.asCorruption("merge input");
-            } catch (RuntimeException e) {
-                try {
-                    server.abandonMerge(job.seq());
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                throw e;
-            }
-            server.completeMerge(result);
-            return true;
+            return Merges.runOnce(server, blocks);
         }
     }
 

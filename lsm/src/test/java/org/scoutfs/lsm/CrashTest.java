@@ -138,8 +138,10 @@ class CrashTest {
                 want = contents(v);
             }
             FaultyBlockDevice dry = new FaultyBlockDevice(base);
-            Volume.open(dry, null, VolumeModelTest.testOptions()).close();
-            long openWrites = dry.writes();
+            long openWrites;
+            try (Volume probe = Volume.open(dry, null, VolumeModelTest.testOptions())) {
+                openWrites = dry.writes();
+            }
             assertThat(openWrites).isPositive();
             for (long k = 1; k <= openWrites; k++) {
                 FaultyBlockDevice dev = new FaultyBlockDevice(base);

@@ -108,10 +108,33 @@ public final class Layouts {
             TIMESPEC.withName("atime"), TIMESPEC.withName("ctime"), TIMESPEC.withName("mtime"),
             TIMESPEC.withName("crtime"), U64.withName("proj"), U64.withName("generation")).withName("inode");
 
+    /**
+     * Value of the three items of a directory entry: by name hash {@code (FS, dir, DIRENT, hash,
+     * pos)}, by readdir position {@code (FS, dir, READDIR, pos)} and the back-reference from the
+     * target {@code (FS, ino, LINK_BACKREF, dir, pos)}. The name follows the fixed part.
+     */
+    public static final StructLayout DIRENT = structLayout(
+            U64.withName("ino"), U64.withName("hash"), U64.withName("pos"), U8.withName("type")).withName("dirent");
+
+    /**
+     * Value of a data extent item keyed {@code (FS, ino, DATA_EXTENT, last logical block)}: the
+     * extent maps {@code len} file blocks ending at the key's block to device blocks from
+     * {@code blkno}.
+     */
+    public static final StructLayout DATA_EXTENT = structLayout(
+            U64.withName("blkno"), U64.withName("len"), U8.withName("flags")).withName("data_extent");
+
+    /**
+     * Start of the first part of an extended attribute, keyed {@code (FS, ino, XATTR, name hash,
+     * xattr id, part)}: the name and value follow, continuing into parts 1, 2, ...
+     */
+    public static final StructLayout XATTR_HEADER = structLayout(
+            U8.withName("name_len"), U32.withName("value_len")).withName("xattr_header");
+
     /** All structures, in a fixed order, for the format hash and for {@code scoutfs print}. */
     public static final List<MemoryLayout> ALL = List.of(KEY, BLOCK_HEADER, BLOCK_REF, BTREE_ROOT, EXTENT,
             BTREE_BLOCK_HEADER, LEAF_SLOT, PARENT_SLOT, BLOOM_BLOCK_HEADER, SUPER, DATA_LABEL, LOG_TREES,
-            FREE_EXTENT, LOG_MERGE, TIMESPEC, INODE);
+            FREE_EXTENT, LOG_MERGE, TIMESPEC, INODE, DIRENT, DATA_EXTENT, XATTR_HEADER);
 
     static int off(StructLayout layout, String... path) {
         PathElement[] elements = new PathElement[path.length];

@@ -49,6 +49,9 @@ public final class Zones {
     /** The first inode number handed out after mkfs. */
     public static final long FIRST_ALLOC_INO = 1024;
 
+    /** Directory entry positions 0 and 1 are "." and ".."; real entries start here. */
+    public static final long FIRST_READDIR_POS = 2;
+
     public static Key inodeKey(long ino) {
         return new Key(FS, ino, INODE_TYPE);
     }
@@ -59,6 +62,34 @@ public final class Zones {
 
     public static Key dataSeqKey(long seq, long ino) {
         return new Key(INODE_INDEX, 0, DATA_SEQ_TYPE, seq, ino);
+    }
+
+    public static Key orphanKey(long ino) {
+        return new Key(ORPHAN, 0, ORPHAN_TYPE, ino);
+    }
+
+    public static Key direntKey(long dir, long hash, long pos) {
+        return new Key(FS, dir, DIRENT_TYPE, hash, pos);
+    }
+
+    public static Key readdirKey(long dir, long pos) {
+        return new Key(FS, dir, READDIR_TYPE, pos);
+    }
+
+    public static Key backrefKey(long ino, long dir, long pos) {
+        return new Key(FS, ino, LINK_BACKREF_TYPE, dir, pos);
+    }
+
+    public static Key symlinkKey(long ino, int part) {
+        return new Key(FS, ino, SYMLINK_TYPE, part);
+    }
+
+    public static Key extentKey(long ino, long lastBlock) {
+        return new Key(FS, ino, DATA_EXTENT_TYPE, lastBlock);
+    }
+
+    public static Key xattrKey(long ino, long nameHash, long id, int part) {
+        return new Key(FS, ino, XATTR_TYPE, nameHash, id, part);
     }
 
     /**

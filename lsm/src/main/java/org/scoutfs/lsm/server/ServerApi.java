@@ -36,6 +36,21 @@ public interface ServerApi {
     Usage usage();
 
     /**
+     * Hands out a merge of the finalized log trees into the fs root, or null if there is nothing
+     * to merge or a merge is running. Any node may run it ({@link LogMerger}).
+     */
+    MergeJob startMerge();
+
+    /** More space for the running merge {@code mergeSeq}; possibly less than asked, or none. */
+    List<Extent> growMerge(long mergeSeq, long blocks);
+
+    /** Commits a finished merge; returns once durable. */
+    void completeMerge(MergeJob.Result result);
+
+    /** Gives a merge's space back when it cannot finish; its inputs wait for the next merge. */
+    void abandonMerge(long mergeSeq);
+
+    /**
      * Clean unmount: the node has committed everything; its log tree is finalized for merging and
      * its unused grants return to free space.
      */

@@ -101,6 +101,11 @@ public final class VolumeServer implements ServerApi {
 
     private SuperBlock durable;
     private SuperBlock.Builder next;
+    /**
+     * The global sequence counter, outside the monitor so that lock grants can take sequences
+     * while a commit is writing; each commit records its value in the super.
+     */
+    private final java.util.concurrent.atomic.AtomicLong seqCounter = new java.util.concurrent.atomic.AtomicLong();
     private List<LogTreeRef> durableTrees = List.of();
     private LogMergeRecord activeMerge;
     private long changeGen;
@@ -166,7 +171,7 @@ public final class VolumeServer implements ServerApi {
                 default -> throw new org.scoutfs.lsm.CorruptionException("server tree holds an item of unknown zone: " + k);
             }
         }
-        next.nextSeq(maxSeq);
+        seqCounter.set(maxSeq);
         durableTrees = logTrees.values().stream().map(LogTreeRef::of).toList();
     }
 
@@ -252,16 +257,12 @@ public final class VolumeServer implements ServerApi {
      * A fresh sequence from the global counter, for a cluster lock grant: items written under the
      * lock carry at least this sequence, so they outrank everything written before the grant.
      */
-    public synchronized long newWriteSeq() {
-        checkFailed();
-        changeGen++;
+    public long newWriteSeq() {
         return takeSeq();
     }
 
     private long takeSeq() {
-        long s = next.nextSeq();
-        next.nextSeq(s + 1);
-        return s;
+        return seqCounter.getAndIncrement();
     }
 
     @Override
@@ -304,7 +305,7 @@ public final class VolumeServer implements ServerApi {
     /** Finalizes a node's tree at a commit and opens its next one, which inherits the grants. */
     private void rotate(LogTreesRecord r, long committingSeq) {
         putRecord(r.withFlags(r.flags() | LogTreesRecord.FLAG_FINALIZED).withAvail(List.of(), List.of()), r.key());
-        long firstSeq = next.nextSeq();
+        long firstSeq = seqCounter.get();
         TreeSet<Long> open = openTrans.get(r.rid());
         if (open != null) {
             for (long s : open) {
@@ -367,7 +368,7 @@ public final class VolumeServer implements ServerApi {
                 min = Math.min(min, open.first());
             }
         }
-        return (min == Long.MAX_VALUE ? next.nextSeq() : min) - 1;
+        return (min == Long.MAX_VALUE ? seqCounter.get() : min) - 1;
     }
 
     @Override
@@ -428,13 +429,14 @@ public final class VolumeServer implements ServerApi {
     }
 
     /** Hands out a merge of every finalized log tree, or null if there is none or one is running. */
+    @Override
     public synchronized MergeJob startMerge() {
         checkFailed();
         if (activeMerge != null) {
             return null;
         }
         List<LogTreeRef> inputs = new ArrayList<>();
-        long liveMin = next.nextSeq();
+        long liveMin = seqCounter.get();
         long inputBlocks = 0;
         for (LogTreesRecord r : logTrees.values()) {
             if (r.finalized()) {
@@ -456,6 +458,7 @@ public final class VolumeServer implements ServerApi {
     }
 
     /** More space for the running merge. */
+    @Override
     public synchronized List<Extent> growMerge(long mergeSeq, long blocks) {
         checkFailed();
         if (activeMerge == null || activeMerge.seq() != mergeSeq) {
@@ -471,6 +474,7 @@ public final class VolumeServer implements ServerApi {
     }
 
     /** Swaps in a merged fs root, drops the merged log trees and frees what they used. */
+    @Override
     public void completeMerge(MergeJob.Result result) {
         long gen;
         synchronized (this) {
@@ -494,6 +498,7 @@ public final class VolumeServer implements ServerApi {
     }
 
     /** Gives back a merge's space when it could not finish; its input trees stay for a later merge. */
+    @Override
     public void abandonMerge(long mergeSeq) {
         long gen;
         synchronized (this) {
@@ -542,7 +547,8 @@ public final class VolumeServer implements ServerApi {
             BtreeWriter.Result r = tree.finish();
             blocks.write(r.blocks());
             blocks.force();
-            SuperBlock sb = next.seq(durable.seq() + 1).serverRoot(r.root()).freeMetaBlocks(metaFree.total())
+            SuperBlock sb = next.seq(durable.seq() + 1).nextSeq(seqCounter.get()).serverRoot(r.root())
+                    .freeMetaBlocks(metaFree.total())
                     .freeDataBlocks(dataFree.total()).build();
             metaDevice.write(SuperBlock.copyOffset(sb.seq()), sb.encode());
             metaDevice.force();

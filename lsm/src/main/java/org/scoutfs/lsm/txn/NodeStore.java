@@ -71,6 +71,7 @@ public final class NodeStore implements AutoCloseable {
     private final ReentrantLock commitLock = new ReentrantLock();
     private LogTreesRecord tree;
     private byte[] bloom;
+    private volatile Runnable beforeCommit = () -> { };
     private long committedSeq;
     private volatile Throwable failure;
 
@@ -179,6 +180,37 @@ public final class NodeStore implements AutoCloseable {
             }
             return forest.get(v.roots(), key, best);
         });
+    }
+
+    /**
+     * Live items with keys in [from, to] as of the server's latest commit, ignoring this node's
+     * uncommitted changes, at most {@code limit} of them; with the roots they were read from (whose
+     * {@link Roots#stableSeq()} says how far they are complete).
+     */
+    public Committed scanCommitted(Key from, Key to, int limit) {
+        return withRetry(() -> {
+            Roots roots = refreshRoots();
+            MergingIterator it = new MergingIterator(forest.sources(roots, from, to));
+            List<Item> out = new ArrayList<>();
+            for (Item item = it.next(); item != null && out.size() < limit; item = it.next()) {
+                if (!item.deletion()) {
+                    out.add(item);
+                }
+            }
+            return new Committed(roots, out);
+        });
+    }
+
+    /** Items read from committed roots. */
+    public record Committed(Roots roots, List<Item> items) {
+    }
+
+    /**
+     * Runs before every commit writes its blocks: what must be durable before metadata may point
+     * at it (file data on a separate data device) is forced here.
+     */
+    public void beforeCommit(Runnable hook) {
+        this.beforeCommit = hook;
     }
 
     /** Live items with keys in [from, to], in key order, at most {@code limit} of them. */
@@ -318,6 +350,7 @@ public final class NodeStore implements AutoCloseable {
     }
 
     private void writeAndCommit(Memtable frozen, boolean finalizeTree) {
+        beforeCommit.run();
         LogTreesRecord current;
         synchronized (this) {
             current = tree;

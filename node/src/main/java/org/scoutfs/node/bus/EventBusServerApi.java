@@ -11,7 +11,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
+import java.util.List;
+
 import org.scoutfs.lsm.forest.Roots;
+import org.scoutfs.lsm.format.Extent;
+import org.scoutfs.lsm.server.MergeJob;
 import org.scoutfs.lsm.server.ServerApi;
 
 /**
@@ -79,6 +83,27 @@ public final class EventBusServerApi implements ServerApi {
     @Override
     public Usage usage() {
         return call(ServerMessages.USAGE, new ServerMessages.Done(), Usage.class);
+    }
+
+    @Override
+    public MergeJob startMerge() {
+        return call(ServerMessages.START_MERGE, new ServerMessages.Done(), ServerMessages.MaybeMerge.class).job();
+    }
+
+    @Override
+    public List<Extent> growMerge(long mergeSeq, long blocks) {
+        return call(ServerMessages.GROW_MERGE, new ServerMessages.GrowMerge(mergeSeq, blocks),
+                ServerMessages.Extents.class).extents();
+    }
+
+    @Override
+    public void completeMerge(MergeJob.Result result) {
+        call(ServerMessages.COMPLETE_MERGE, result, ServerMessages.Done.class);
+    }
+
+    @Override
+    public void abandonMerge(long mergeSeq) {
+        call(ServerMessages.ABANDON_MERGE, new ServerMessages.ForMerge(mergeSeq), ServerMessages.Done.class);
     }
 
     @Override

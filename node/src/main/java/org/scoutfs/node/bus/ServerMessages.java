@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.EventBus;
 import org.scoutfs.lsm.forest.LogTreeRef;
 import org.scoutfs.lsm.forest.Roots;
 import org.scoutfs.lsm.format.Extent;
+import org.scoutfs.lsm.server.MergeJob;
 import org.scoutfs.lsm.server.ServerApi;
 
 /**
@@ -24,6 +25,10 @@ public final class ServerMessages {
     public static final String ALLOC_INODES = "allocInodes";
     public static final String USAGE = "usage";
     public static final String FAREWELL = "farewell";
+    public static final String START_MERGE = "startMerge";
+    public static final String GROW_MERGE = "growMerge";
+    public static final String COMPLETE_MERGE = "completeMerge";
+    public static final String ABANDON_MERGE = "abandonMerge";
 
     /** A request naming only the asking mount. */
     public record ForMount(long rid) {
@@ -33,6 +38,20 @@ public final class ServerMessages {
     }
 
     public record InodesRequest(long rid, long count) {
+    }
+
+    public record GrowMerge(long mergeSeq, long blocks) {
+    }
+
+    public record ForMerge(long mergeSeq) {
+    }
+
+    /** A merge job, or none. */
+    public record MaybeMerge(MergeJob job) {
+    }
+
+    /** A list of extents. */
+    public record Extents(List<Extent> extents) {
     }
 
     /** A reply with nothing in it. */
@@ -45,7 +64,8 @@ public final class ServerMessages {
         List<Class<? extends Record>> types = List.of(ForMount.class, GrantRequest.class, InodesRequest.class,
                 Done.class, ServerApi.TransOpen.class, ServerApi.LogTreeCommit.class, ServerApi.CommitReply.class,
                 ServerApi.Grant.class, ServerApi.InodeRange.class, ServerApi.Usage.class, Roots.class,
-                LogTreeRef.class, Extent.class);
+                LogTreeRef.class, Extent.class, GrowMerge.class, ForMerge.class, MaybeMerge.class, Extents.class,
+                MergeJob.Result.class);
         for (Class<? extends Record> t : types) {
             try {
                 bus.registerDefaultCodec((Class) t, new RecordCodec(t));

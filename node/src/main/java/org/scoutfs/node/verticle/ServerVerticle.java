@@ -42,6 +42,17 @@ public final class ServerVerticle extends VerticleBase {
         serve(bus, ServerMessages.GET_ROOTS, (ServerMessages.Done d) -> server.getRoots());
         serve(bus, ServerMessages.ALLOC_INODES, (ServerMessages.InodesRequest r) -> server.allocInodes(r.rid(), r.count()));
         serve(bus, ServerMessages.USAGE, (ServerMessages.Done d) -> server.usage());
+        serve(bus, ServerMessages.START_MERGE, (ServerMessages.Done d) -> new ServerMessages.MaybeMerge(server.startMerge()));
+        serve(bus, ServerMessages.GROW_MERGE, (ServerMessages.GrowMerge g) ->
+                new ServerMessages.Extents(server.growMerge(g.mergeSeq(), g.blocks())));
+        serve(bus, ServerMessages.COMPLETE_MERGE, (org.scoutfs.lsm.server.MergeJob.Result r) -> {
+            server.completeMerge(r);
+            return new ServerMessages.Done();
+        });
+        serve(bus, ServerMessages.ABANDON_MERGE, (ServerMessages.ForMerge m) -> {
+            server.abandonMerge(m.mergeSeq());
+            return new ServerMessages.Done();
+        });
         serve(bus, ServerMessages.FAREWELL, (ServerMessages.ForMount m) -> {
             server.farewell(m.rid());
             return new ServerMessages.Done();
