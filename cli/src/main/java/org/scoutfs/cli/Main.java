@@ -4,6 +4,12 @@ import java.io.PrintWriter;
 
 import org.scoutfs.cli.offline.MkfsCommand;
 import org.scoutfs.cli.offline.PrintCommand;
+import org.scoutfs.cli.online.DfCommand;
+import org.scoutfs.cli.online.MountCommand;
+import org.scoutfs.cli.online.StatCommand;
+import org.scoutfs.cli.online.StatfsCommand;
+import org.scoutfs.cli.online.SyncCommand;
+import org.scoutfs.cli.online.WalkInodesCommand;
 import org.scoutfs.lsm.format.Format;
 import org.scoutfs.lsm.format.FormatHash;
 
@@ -17,7 +23,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "scoutfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Create, inspect and use scoutfs volumes.",
-        subcommands = {MkfsCommand.class, PrintCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MkfsCommand.class, PrintCommand.class, MountCommand.class, WalkInodesCommand.class,
+            StatCommand.class, DfCommand.class, StatfsCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -25,11 +25,14 @@ import java.util.Set;
  * {@code default_permissions}; without create it uses mknod plus open). Any other exception is
  * a bug: it is logged and the request fails with {@link Errno#EIO}.
  *
- * <p><b>Threads.</b> Operations run concurrently on several threads (by default one virtual
- * thread per request), including several operations on the same inode; the filesystem does its
- * own locking. The kernel serializes what POSIX requires (for example it holds a directory's
- * lock across create and unlink in it). An operation may block; it stalls only its own request.
- * Forget runs on a thread that reads requests from the kernel and should not block.
+ * <p><b>Threads.</b> Operations run concurrently on several threads (see
+ * {@link MountOptions.Dispatch}: by default on the thread that read the request, with another
+ * reader started whenever none is left waiting), including several operations on the same
+ * inode; the filesystem does its own locking. The kernel serializes what POSIX requires (for
+ * example it holds a directory's lock across create and unlink in it). An operation may block;
+ * it holds only its own thread. Buffers and the {@link RequestContext} passed to an operation
+ * are valid only until it returns. Forget runs on a thread that reads requests from the kernel
+ * and should not block.
  *
  * <p><b>Permissions.</b> With {@link MountOptions.Builder#defaultPermissions} (the default) the
  * kernel checks mode bits (and ACLs with {@link MountOptions.Builder#posixAcl}) before sending a
@@ -142,14 +145,17 @@ public interface FuseFileSystem {
      * Reads from {@code offset} into {@code destination}, up to its remaining space. Returning
      * fewer bytes than asked means end of file (unless the file was opened with direct I/O, where
      * the count is passed to the caller as is). The bytes read are those between the buffer's
-     * position on entry and its position on return; the buffer must not be kept.
+     * position on entry and its position on return. Any thread may fill the buffer while the
+     * operation runs; it must not be used after returning.
      */
     default void read(RequestContext ctx, long ino, long fh, long offset, ByteBuffer destination) {
         throw enosys();
     }
 
     /**
-     * Writes {@code data} (all of its remaining bytes) at {@code offset}.
+     * Writes {@code data} (all of its remaining bytes) at {@code offset}. The buffer is a
+     * read-only view of the request: any thread may read it while the operation runs, nobody
+     * after it returns.
      *
      * @return the number of bytes written; short writes are passed to the caller
      */

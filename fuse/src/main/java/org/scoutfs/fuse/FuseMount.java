@@ -77,20 +77,21 @@ public final class FuseMount implements AutoCloseable {
     public static FuseMount mount(FuseFileSystem fs, Path mountPoint, MountOptions options) throws IOException {
         Objects.requireNonNull(fs, "fs");
         Objects.requireNonNull(options, "options");
-        Path target = mountPoint.toAbsolutePath().normalize();
-        if (!Files.isDirectory(target)) {
-            throw new IOException("mount point is not a directory: " + target);
+        if (!Files.isDirectory(mountPoint)) {
+            throw new IOException("mount point is not a directory: " + mountPoint);
         }
+        // The mount table lists resolved paths; a symlinked mount point must match it.
+        Path target = mountPoint.toRealPath();
         MountedConnection connection = switch (options.method()) {
             case FUSERMOUNT -> FusermountConnection.mount(target, options, options.initTimeout());
             case DIRECT -> DirectConnection.mount(target, options);
         };
         Session session = new Session(fs, options, connection);
-        session.start();
         ConnectionInfo info;
         try {
+            session.start();
             info = session.awaitInit(options.initTimeout());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             abandon(connection, session, options.closeTimeout());
             throw e;
         }

@@ -16,4 +16,17 @@ public final class Addresses {
     public static String server(long fsid, String operation) {
         return prefix(fsid) + "server." + operation;
     }
+
+    /** The lock server's address for one operation, e.g. {@code scoutfs.<fsid>.lock.request}. */
+    public static String lockServer(long fsid, String operation) {
+        return prefix(fsid) + "lock." + operation;
+    }
+
+    /**
+     * Where the lock server sends one mount's grants and invalidations:
+     * {@code scoutfs.<fsid>.client.<rid>.lock}.
+     */
+    public static String lockClient(long fsid, long rid) {
+        return prefix(fsid) + String.format("client.%016x.lock", rid);
+    }
 }

@@ -2,6 +2,7 @@ package org.scoutfs.fuse.internal.protocol;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.scoutfs.fuse.AttrReply;
@@ -327,7 +328,7 @@ public final class KernelCodec {
 
     /** Xattr names are text in practice (namespace prefix plus name); they travel as UTF-8. */
     private static String xattrName(byte[] bytes) {
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     public static int decodeAccessMask(RequestMessage m) {

@@ -1,5 +1,6 @@
 package org.scoutfs.fuse.internal.session;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -212,7 +213,7 @@ final class Dispatcher {
     }
 
     private void replyBytes(InFlightRequest r, byte[] bytes) {
-        try (ReplyBuffer buffer = ReplyBuffer.allocate(bytes.length)) {
+        try (ReplyBuffer buffer = ReplyBuffer.allocateForData(bytes.length)) {
             MemorySegment.copy(bytes, 0, buffer.payload(), ValueLayout.JAVA_BYTE, 0, bytes.length);
             replies.send(r, buffer, bytes.length);
         }
@@ -234,7 +235,7 @@ final class Dispatcher {
     }
 
     private void read(InFlightRequest r, ReadRequest read) {
-        try (ReplyBuffer buffer = ReplyBuffer.allocate(read.size())) {
+        try (ReplyBuffer buffer = ReplyBuffer.allocateForData(read.size())) {
             ByteBuffer destination = buffer.payload().asSlice(0, read.size()).asByteBuffer();
             fs.read(r, r.message().nodeId(), read.fh(), read.offset(), destination);
             replies.send(r, buffer, destination.position());
@@ -304,7 +305,7 @@ final class Dispatcher {
 
     private void readdir(InFlightRequest r, ReadRequest read, boolean plus) {
         long ino = r.message().nodeId();
-        try (ReplyBuffer buffer = ReplyBuffer.allocate(read.size())) {
+        try (ReplyBuffer buffer = ReplyBuffer.allocateForData(read.size())) {
             DirectoryReply listing = new DirectoryReply(buffer.payload(), read.size(), plus);
             try {
                 if (plus) {
@@ -355,7 +356,7 @@ final class Dispatcher {
     }
 
     private static byte[] encodeNameList(List<String> names) {
-        var out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String name : names) {
             out.writeBytes(name.getBytes(StandardCharsets.UTF_8));
             out.write(0);

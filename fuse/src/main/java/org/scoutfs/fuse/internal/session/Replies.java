@@ -3,7 +3,6 @@ package org.scoutfs.fuse.internal.session;
 import java.lang.System.Logger.Level;
 import org.scoutfs.fuse.Errno;
 import org.scoutfs.fuse.FuseException;
-import org.scoutfs.fuse.internal.protocol.KernelAbi;
 import org.scoutfs.fuse.internal.protocol.RequestMessage;
 import org.scoutfs.fuse.internal.sys.FuseDevice;
 import org.scoutfs.fuse.internal.sys.SyscallException;
@@ -95,10 +94,5 @@ final class Replies {
 
     private static String describe(long unique, RequestMessage request) {
         return request != null ? request.toString() : "unique " + unique;
-    }
-
-    /** Opcode name for log lines of requests that are not dispatched. */
-    static String name(int opcode) {
-        return KernelAbi.Opcode.name(opcode);
     }
 }

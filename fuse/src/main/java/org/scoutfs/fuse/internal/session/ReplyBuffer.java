@@ -1,7 +1,7 @@
 package org.scoutfs.fuse.internal.session;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.scoutfs.fuse.internal.protocol.KernelAbi;
 import org.scoutfs.fuse.internal.protocol.KernelAbi.OutHeader;
 import org.scoutfs.fuse.internal.protocol.KernelCodec;
 import org.scoutfs.fuse.internal.sys.FuseDevice;
@@ -10,26 +10,37 @@ import org.scoutfs.fuse.internal.sys.SyscallException;
 
 /**
  * Native memory for one outgoing message: header, payload and the errno slot of the write call,
- * in one confined arena that lives exactly as long as the reply is being built.
+ * in one {@code malloc} block that lives exactly as long as the reply is being built.
  *
- * <p>The message is written with a single {@code write(2)}, which is how the kernel wants it:
- * one write is one reply, and concurrent writers never interleave. Confinement means the
- * buffer is built, sent and closed on one thread, which is the thread running the operation.
+ * <p>The block is not confined to a thread, so a filesystem may fill a READ buffer from several
+ * threads while its operation runs. Struct replies ask for zeroed memory (padding must be
+ * zero); data replies do not, because the filesystem overwrites what is sent and the rest is
+ * never sent, which saves clearing a megabyte per READ. The message goes out with a single
+ * {@code write(2)}: one write is one reply, and concurrent writers never interleave.
  */
 final class ReplyBuffer implements AutoCloseable {
-    private final Arena arena;
+    private final MemorySegment block;
     private final MemorySegment message;
     private final MemorySegment callState;
 
-    private ReplyBuffer(int payloadCapacity) {
-        arena = Arena.ofConfined();
-        message = arena.allocate(OutHeader.SIZE + (long) payloadCapacity, 8);
-        callState = LibC.allocateCallState(arena);
+    private ReplyBuffer(int payloadCapacity, boolean zeroed) {
+        long messageSize = KernelAbi.align8(OutHeader.SIZE + payloadCapacity);
+        block = LibC.malloc(messageSize + LibC.callStateSize());
+        message = block.asSlice(0, OutHeader.SIZE + (long) payloadCapacity);
+        callState = block.asSlice(messageSize, LibC.callStateSize());
+        if (zeroed) {
+            message.fill((byte) 0);
+        }
     }
 
     /** A zeroed buffer with room for {@code payloadCapacity} bytes after the header. */
     static ReplyBuffer allocate(int payloadCapacity) {
-        return new ReplyBuffer(payloadCapacity);
+        return new ReplyBuffer(payloadCapacity, true);
+    }
+
+    /** A buffer whose payload the caller overwrites before sending; only the header is written here. */
+    static ReplyBuffer allocateForData(int payloadCapacity) {
+        return new ReplyBuffer(payloadCapacity, false);
     }
 
     /** The payload area, starting right after the out header. */
@@ -46,6 +57,6 @@ final class ReplyBuffer implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        LibC.free(block);
     }
 }

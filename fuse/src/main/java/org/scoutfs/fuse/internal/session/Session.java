@@ -1,11 +1,11 @@
 package org.scoutfs.fuse.internal.session;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -15,7 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.scoutfs.fuse.ConnectionInfo;
 import org.scoutfs.fuse.Errno;
 import org.scoutfs.fuse.FuseCounters;
@@ -28,7 +27,6 @@ import org.scoutfs.fuse.internal.protocol.KernelCodec;
 import org.scoutfs.fuse.internal.protocol.RequestMessage;
 import org.scoutfs.fuse.internal.sys.FuseDevice;
 import org.scoutfs.fuse.internal.sys.MountedConnection;
-import org.scoutfs.fuse.internal.sys.SyscallException;
 
 /**
  * One FUSE connection from INIT to the end: reader threads, request routing, the filesystem's
@@ -37,13 +35,15 @@ import org.scoutfs.fuse.internal.sys.SyscallException;
  * <p>Routing. Readers call {@link #route} with the request still in their own buffer. Requests
  * that are cheap, order-sensitive or have no reply are handled right there: INIT (nothing else
  * arrives before its reply), FORGET and BATCH_FORGET, INTERRUPT (it must find its target while
- * the target runs), NOTIFY_REPLY and DESTROY. Every other request is copied to the heap,
- * registered in the {@link InFlightTable} and handed to the request executor.
+ * the target runs), NOTIFY_REPLY and DESTROY. Every other request is registered in the
+ * {@link InFlightTable} and either run on the same reader thread, straight from its buffer (the
+ * default; the {@link ReaderPool} keeps another reader waiting meanwhile), or copied to the heap
+ * and handed to an executor.
  *
  * <p>Ending. The session ends when every reader has seen the connection go away. The last
  * reader then interrupts whatever still runs, waits (bounded) for it, calls
- * {@link FuseFileSystem#destroy} exactly once, closes the devices, releases the mount helper and
- * completes {@link #termination()}.
+ * {@link FuseFileSystem#destroy} exactly once, closes the first device (readers close their
+ * clones), releases the mount helper and completes {@link #termination()}.
  */
 public final class Session {
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
@@ -56,10 +56,11 @@ public final class Session {
     private final Dispatcher dispatcher;
     private final InFlightTable inFlight = new InFlightTable();
     private final Notifier notifier;
+    /** Where dispatched operations run; {@code null} means on the reader thread that read them. */
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final List<FuseDevice> devices = new ArrayList<>();
-    private final AtomicInteger readersAlive = new AtomicInteger();
+    private final ReaderPool readers;
+    private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final CompletableFuture<ConnectionInfo> initialized = new CompletableFuture<>();
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
@@ -71,48 +72,36 @@ public final class Session {
         this.dispatcher = new Dispatcher(fs, replies);
         this.notifier = new Notifier(connection.device(), counters);
         if (options.requestExecutor() != null) {
-            this.executor = options.requestExecutor();
             this.ownedExecutor = null;
-        } else {
+            this.executor = options.requestExecutor();
+        } else if (options.dispatch() == MountOptions.Dispatch.VIRTUAL_THREADS) {
             this.ownedExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fuse-op-", 0).factory());
             this.executor = ownedExecutor;
+        } else {
+            this.ownedExecutor = null;
+            this.executor = null;
         }
+        int bufferSize = Math.max(KernelAbi.MIN_READ_BUFFER, options.maxWrite() + KernelAbi.REQUEST_HEADER_ROOM);
+        this.readers = new ReaderPool(this, connection.device(), options.readerThreads(), options.maxReaderThreads(),
+                executor == null, options.cloneDeviceFd(), bufferSize);
     }
 
     /** Starts the reader threads; the kernel's INIT is the first thing they read. */
     public void start() {
-        devices.add(connection.device());
-        for (int i = 1; i < options.readerThreads(); i++) {
-            devices.add(options.cloneDeviceFd() ? cloneOrShare(connection.device()) : connection.device());
-        }
-        int bufferSize = Math.max(KernelAbi.MIN_READ_BUFFER, options.maxWrite() + KernelAbi.REQUEST_HEADER_ROOM);
-        readersAlive.set(devices.size());
-        for (int i = 0; i < devices.size(); i++) {
-            ChannelReader reader = new ChannelReader(this, devices.get(i), bufferSize);
-            Thread.ofPlatform().daemon().name("fuse-reader-" + i).start(reader);
-        }
-    }
-
-    private static FuseDevice cloneOrShare(FuseDevice master) {
-        try {
-            return master.cloneDevice();
-        } catch (SyscallException e) {
-            LOG.log(Level.WARNING, "FUSE_DEV_IOC_CLONE failed; readers will share one descriptor", e);
-            return master;
-        }
+        readers.start();
     }
 
     /** Waits for INIT to be answered; fails if the session ends first or {@code timeout} passes. */
-    public ConnectionInfo awaitInit(Duration timeout) throws java.io.IOException {
+    public ConnectionInfo awaitInit(Duration timeout) throws IOException {
         try {
             return initialized.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new java.io.IOException("the kernel sent no INIT within " + timeout, e);
+            throw new IOException("the kernel sent no INIT within " + timeout, e);
         } catch (ExecutionException e) {
-            throw new java.io.IOException("FUSE INIT failed", e.getCause());
+            throw new IOException("FUSE INIT failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for INIT");
+            throw new InterruptedIOException("interrupted while waiting for INIT");
         }
     }
 
@@ -154,12 +143,6 @@ public final class Session {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "failed to handle " + message, e);
-        }
-    }
-
-    void readerExited(ChannelReader reader) {
-        if (readersAlive.decrementAndGet() == 0) {
-            finish();
         }
     }
 
@@ -225,7 +208,7 @@ public final class Session {
         if (replies.headerOnly(device, message.unique(), eagain)) {
             return;
         }
-        for (FuseDevice other : devices) {
+        for (FuseDevice other : readers.devices()) {
             if (other != device && replies.headerOnly(other, message.unique(), eagain)) {
                 return;
             }
@@ -233,34 +216,59 @@ public final class Session {
     }
 
     private void destroy(RequestMessage message, FuseDevice device) {
+        LOG.log(Level.DEBUG, "the kernel sent DESTROY");
         destroyFilesystemOnce();
         replies.headerOnly(device, message.unique(), 0);
     }
 
     // ------------------------------------------------------------------ dispatched requests
 
+    /**
+     * Runs the request on this reader thread, straight from the read buffer, or copies it to the
+     * heap and hands it to the executor. The copy is what lets the reader reuse its buffer.
+     */
     private void dispatch(MemorySegment buffer, int length, FuseDevice device) {
+        if (executor == null) {
+            InFlightRequest request = register(RequestMessage.parse(buffer, length), device);
+            runAndComplete(request);
+            return;
+        }
         MemorySegment copy = MemorySegment.ofArray(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
-        InFlightRequest request = new InFlightRequest(RequestMessage.parse(copy, length), device,
-                options.interruptWorkerThreads());
-        inFlight.register(request);
+        InFlightRequest request = register(RequestMessage.parse(copy, length), device);
         try {
-            executor.execute(() -> {
-                try {
-                    dispatcher.dispatch(request);
-                } finally {
-                    inFlight.complete(request);
-                }
-            });
+            executor.execute(() -> runAndComplete(request));
         } catch (RejectedExecutionException e) {
             replies.error(request, Errno.EIO);
             inFlight.complete(request);
         }
     }
 
+    private InFlightRequest register(RequestMessage message, FuseDevice device) {
+        InFlightRequest request = new InFlightRequest(message, device, options.interruptWorkerThreads());
+        inFlight.register(request);
+        return request;
+    }
+
+    private void runAndComplete(InFlightRequest request) {
+        try {
+            dispatcher.dispatch(request);
+        } finally {
+            inFlight.complete(request);
+        }
+    }
+
     // ------------------------------------------------------------------ ending
 
-    private void finish() {
+    /** The first reader to see the connection end calls this; operations still running are pointless now. */
+    void connectionLost() {
+        inFlight.interruptAll();
+    }
+
+    /** Called once by the last reader to exit. */
+    void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
         inFlight.interruptAll();
         awaitInFlight("the connection ended");
         if (ownedExecutor != null) {
@@ -268,7 +276,7 @@ public final class Session {
         }
         destroyFilesystemOnce();
         notifier.close();
-        devices.stream().distinct().forEach(FuseDevice::close);
+        connection.device().close();
         connection.release();
         initialized.completeExceptionally(new IllegalStateException("the FUSE session ended before INIT"));
         termination.complete(null);

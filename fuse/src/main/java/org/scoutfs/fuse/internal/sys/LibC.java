@@ -68,6 +68,8 @@ public final class LibC {
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle WAITPID = bind("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle MALLOC = bindWithoutErrno("malloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+    private static final MethodHandle FREE = bindWithoutErrno("free", FunctionDescriptor.ofVoid(ADDRESS));
 
     private LibC() {
     }
@@ -175,11 +177,52 @@ public final class LibC {
         }
     }
 
+    /**
+     * {@code malloc(size)} as a segment usable from any thread, not zeroed. Unlike an arena it
+     * costs no zeroing and no thread confinement; the caller must {@link #free} it exactly once
+     * and must not touch it afterwards.
+     */
+    @SuppressWarnings("restricted")
+    public static MemorySegment malloc(long size) {
+        MemorySegment address;
+        try {
+            address = (MemorySegment) MALLOC.invokeExact(size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (address.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("malloc(" + size + ") failed");
+        }
+        return address.reinterpret(size);
+    }
+
+    public static void free(MemorySegment segment) {
+        try {
+            FREE.invokeExact(segment);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** The errno left in a call-state segment by the last call that used it. */
     public static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
+    @SuppressWarnings("restricted")
+    private static MethodHandle bindWithoutErrno(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    /** Size of the errno slot {@link #allocateCallState} allocates. */
+    public static long callStateSize() {
+        return CALL_STATE.byteSize();
+    }
+
+    /** Binds a libc function that reports failure through errno; the module needs native access. */
+    @SuppressWarnings("restricted")
     static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         System.arraycopy(options, 0, all, 0, options.length);

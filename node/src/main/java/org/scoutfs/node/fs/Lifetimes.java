@@ -1,0 +1,78 @@
+package org.scoutfs.node.fs;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+
+/**
+ * Who still uses an inode on this node: the kernel's lookup count and the number of open files.
+ * An inode without links is deleted only when both are zero, so an unlinked file stays readable
+ * while it is open. When the last use of an inode ends, {@code onUnused} runs (the reaper decides
+ * whether there is anything to delete).
+ */
+final class Lifetimes {
+    private static final class Counts {
+        long lookups;
+        long opens;
+    }
+
+    private final ConcurrentHashMap<Long, Counts> counts = new ConcurrentHashMap<>();
+    private final LongConsumer onUnused;
+
+    Lifetimes(LongConsumer onUnused) {
+        this.onUnused = onUnused;
+    }
+
+    void lookedUp(long ino) {
+        counts.compute(ino, (k, c) -> {
+            Counts n = c == null ? new Counts() : c;
+            n.lookups++;
+            return n;
+        });
+    }
+
+    void forgot(long ino, long n) {
+        change(ino, -n, 0);
+    }
+
+    void opened(long ino) {
+        counts.compute(ino, (k, c) -> {
+            Counts n = c == null ? new Counts() : c;
+            n.opens++;
+            return n;
+        });
+    }
+
+    void released(long ino) {
+        change(ino, 0, -1);
+    }
+
+    private void change(long ino, long lookups, long opens) {
+        boolean[] unused = {false};
+        counts.computeIfPresent(ino, (k, c) -> {
+            c.lookups = Math.max(0, c.lookups + lookups);
+            c.opens = Math.max(0, c.opens + opens);
+            if (c.lookups == 0 && c.opens == 0) {
+                unused[0] = true;
+                return null;
+            }
+            return c;
+        });
+        if (unused[0]) {
+            onUnused.accept(ino);
+        }
+    }
+
+    boolean inUse(long ino) {
+        return counts.containsKey(ino);
+    }
+
+    /** Inode numbers in [first, last] in use on this node. */
+    java.util.List<Long> known(long first, long last) {
+        return counts.keySet().stream().filter(i -> i >= first && i <= last).sorted().toList();
+    }
+
+    /** The kernel let go of everything (unmount). */
+    void clear() {
+        counts.clear();
+    }
+}

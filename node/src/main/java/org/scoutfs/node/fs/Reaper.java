@@ -1,0 +1,121 @@
+package org.scoutfs.node.fs;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.scoutfs.lsm.btree.Item;
+import org.scoutfs.lsm.format.Key;
+import org.scoutfs.lsm.format.Zones;
+import org.scoutfs.lsm.txn.Txn;
+
+/**
+ * Deletes inodes that have no links left once nothing uses them. An inode whose last link goes
+ * away gets an orphan item in the same transaction; the orphan item goes away with the inode. A
+ * node that crashes leaves orphan items behind, and the next mount deletes those inodes.
+ *
+ * <p>Deletion runs on its own thread because it is triggered from places that must not block
+ * (the kernel forgetting an inode). A file with many extents is freed over several transactions.
+ */
+final class Reaper implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
+    private static final int EXTENTS_PER_TXN = 512;
+
+    private final FsCore fs;
+    private Lifetimes lifetimes;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("scoutfs-reaper").factory());
+
+    Reaper(FsCore fs) {
+        this.fs = fs;
+    }
+
+    void lifetimes(Lifetimes l) {
+        this.lifetimes = l;
+    }
+
+    /** Deletes {@code ino} soon if it has no links and nothing uses it. */
+    void maybeDelete(long ino) {
+        worker.execute(() -> {
+            try {
+                reap(ino);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "deleting unlinked inode " + ino + " failed; the next mount retries", e);
+            }
+        });
+    }
+
+    /** Deletes {@code ino} now, in the caller's thread, if it has no links and nothing uses it. */
+    void reap(long ino) {
+        boolean done = false;
+        while (!done) {
+            try (InodeLocks.Held l = fs.locks.write(ino)) {
+                Inode inode = fs.inodes.readOrNull(ino);
+                long seq = l.writeSeq();
+                if (inode == null) {
+                    // already deleted: only a stray orphan item can be left
+                    if (fs.store.get(Zones.orphanKey(ino)) != null) {
+                        try (Txn t = fs.store.hold()) {
+                            t.delete(Zones.orphanKey(ino), seq);
+                        }
+                    }
+                    return;
+                }
+                if (inode.nlink > 0 || lifetimes.inUse(ino)) {
+                    return;
+                }
+                try (Txn t = fs.store.hold()) {
+                    done = !inode.isRegular() || fs.data.freeAll(t, inode, EXTENTS_PER_TXN, seq);
+                    if (done) {
+                        for (Xattrs.Stored x : fs.xattrs.all(ino)) {
+                            fs.xattrs.remove(t, ino, x, seq);
+                        }
+                        if (inode.isSymlink()) {
+                            deleteAll(t, Zones.symlinkKey(ino, 0), Zones.symlinkKey(ino, 255), seq);
+                        }
+                        fs.inodes.delete(t, inode, seq);
+                        t.delete(Zones.orphanKey(ino), seq);
+                        t.addInodeCount(-1);
+                    } else {
+                        fs.inodes.write(t, inode, true, seq);
+                    }
+                }
+            }
+        }
+    }
+
+    private void deleteAll(Txn t, Key from, Key to, long seq) {
+        for (Item item : fs.store.scan(from, to, Integer.MAX_VALUE)) {
+            t.delete(item.key(), seq);
+        }
+    }
+
+    /** Deletes every orphaned inode nothing on this node uses (at mount, and at clean unmount). */
+    void reapOrphans() {
+        while (true) {
+            List<Item> orphans = fs.store.scan(Zones.orphanKey(0), Zones.orphanKey(-1L), 256);
+            int reaped = 0;
+            for (Item item : orphans) {
+                long ino = item.key().second();
+                if (!lifetimes.inUse(ino)) {
+                    reap(ino);
+                    reaped++;
+                }
+            }
+            if (orphans.size() < 256 || reaped == 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.scoutfs.node.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.scoutfs.node.NodeConfig;
+import org.scoutfs.node.NodeMain;
+
+/** A node in its own process, as {@code scoutfs mount} starts one, for tests that kill it. */
+public final class NodeProcess implements AutoCloseable {
+    private final Process process;
+    private final Path mountPoint;
+    private final Path log;
+
+    private NodeProcess(Process process, Path mountPoint, Path log) {
+        this.process = process;
+        this.mountPoint = mountPoint;
+        this.log = log;
+    }
+
+    /** Starts a node mounting {@code config}'s volume and waits until the mount is usable. */
+    public static NodeProcess start(NodeConfig config, Path log) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), NodeMain.class.getName(), config.toJson().encode());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = r.readLine();
+            if (!"ready".equals(line)) {
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("node did not start: " + Files.readString(log));
+            }
+        }
+        return new NodeProcess(p, config.mountPoint(), log);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** SIGKILL: no unmount, no commit, nothing. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the kernel mount is gone (fusermount3's auto_unmount removes it when the node dies). */
+    public void awaitUnmounted() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Mounts.isMounted(mountPoint) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+        awaitUnmounted();
+        Mounts.forceUnmountIfMounted(mountPoint);
+    }
+}
