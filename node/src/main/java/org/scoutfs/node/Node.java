@@ -134,6 +134,8 @@ public final class Node implements AutoCloseable {
         MountOptions options = MountOptions.builder().fsName(config.metaDevice().toAbsolutePath().toString())
                 .subtype("scoutfs").allowOther(true).defaultPermissions(true).posixAcl(config.posixAcl())
                 .writebackCache(config.writebackCache())
+                // the kernel leaves clearing setuid/setgid on writes and truncates to us, so it follows local filesystems' rules
+                .handleKillPrivV2(true)
                 // an interrupted thread would close the device's FileChannel for the whole node
                 .interruptWorkerThreads(false).backingDeviceReadAheadKb(1024).build();
         long t5 = System.nanoTime();

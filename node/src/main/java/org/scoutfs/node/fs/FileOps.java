@@ -39,7 +39,21 @@ final class FileOps {
         }
     }
 
-    AttrReply setattr(long ino, SetAttrChanges c) {
+    /**
+     * A caller without CAP_FSETID wrote to or truncated the file: setuid goes, and setgid goes if
+     * the group may execute it or the caller is not in the file's group, as on local filesystems.
+     */
+    static void killPrivileges(org.scoutfs.fuse.RequestContext ctx, Inode inode) {
+        if (!inode.isRegular()) {
+            return;
+        }
+        inode.mode &= ~Inode.S_ISUID;
+        if ((inode.mode & Inode.S_ISGID) != 0 && ((inode.mode & 0010) != 0 || !CallerGroups.isMember(ctx, inode.gid))) {
+            inode.mode &= ~Inode.S_ISGID;
+        }
+    }
+
+    AttrReply setattr(org.scoutfs.fuse.RequestContext ctx, long ino, SetAttrChanges c) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
             long seq = l.writeSeq();
@@ -72,11 +86,8 @@ final class FileOps {
                     inode.mode = (inode.mode & Inode.S_IFMT) | (c.mode().getAsInt() & 07777);
                     chmodAcl(t, inode, seq);
                 }
-                if (c.killSuidGid() && !inode.isDir()) {
-                    inode.mode &= ~Inode.S_ISUID;
-                    if ((inode.mode & 0010) != 0) {
-                        inode.mode &= ~Inode.S_ISGID;
-                    }
+                if (c.killSuidGid()) {
+                    killPrivileges(ctx, inode);
                 }
                 if (c.atimeIsNow()) {
                     inode.atime = now;
@@ -107,19 +118,31 @@ final class FileOps {
         }
     }
 
-    /** Truncates at open for {@code O_TRUNC}. */
-    void truncateAtOpen(long ino) {
+    /** At open: truncates for {@code O_TRUNC}, and clears setuid/setgid when the kernel asks. */
+    void prepareOpen(org.scoutfs.fuse.RequestContext ctx, long ino, boolean truncate, boolean killPrivileges) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
-            if (!inode.isRegular() || inode.size == 0) {
+            if (!inode.isRegular()) {
+                return;
+            }
+            boolean shrink = truncate && inode.size > 0;
+            int modeBefore = inode.mode;
+            if (killPrivileges) {
+                killPrivileges(ctx, inode);
+            }
+            if (!shrink && inode.mode == modeBefore) {
                 return;
             }
             long seq = l.writeSeq();
             Timespec now = fs.now();
             try (Txn t = fs.store.hold()) {
-                fs.data.truncate(t, inode, 0, seq);
-                inode.touchMtimeCtime(now);
-                fs.inodes.write(t, inode, true, seq);
+                if (shrink) {
+                    fs.data.truncate(t, inode, 0, seq);
+                    inode.touchMtimeCtime(now);
+                } else {
+                    inode.touchCtime(now);
+                }
+                fs.inodes.write(t, inode, shrink, seq);
             }
         }
     }
@@ -134,7 +157,7 @@ final class FileOps {
         }
     }
 
-    int write(long ino, long offset, ByteBuffer data) {
+    int write(org.scoutfs.fuse.RequestContext ctx, long ino, long offset, ByteBuffer data, boolean killPrivileges) {
         if (offset < 0 || offset + data.remaining() < 0) {
             throw new FuseException(Errno.EFBIG);
         }
@@ -144,6 +167,9 @@ final class FileOps {
                 throw new FuseException(inode.isDir() ? Errno.EISDIR : Errno.EINVAL);
             }
             long seq = l.writeSeq();
+            if (killPrivileges) {
+                killPrivileges(ctx, inode);
+            }
             try (Txn t = fs.store.hold()) {
                 long done = writeWhatFits(t, inode, offset, data, seq);
                 inode.touchMtimeCtime(fs.now());
@@ -226,18 +252,29 @@ final class FileOps {
         }
     }
 
+    /**
+     * Capacity: data blocks as they are, and inodes as the metadata space could hold at about
+     * {@value #META_BYTES_PER_INODE} bytes each, of which the volume's inode count is used.
+     */
     FsStats statfs() {
         ServerApi.Usage u = server.usage();
-        long freeInodes = u.freeMetaBlocks() * (Format.META_BLOCK_SIZE / META_BYTES_PER_INODE);
-        return new FsStats(u.totalDataBlocks(), u.freeDataBlocks(), u.freeDataBlocks(), u.inodeCount() + freeInodes,
-                freeInodes, Format.DATA_BLOCK_SIZE, 255, Format.DATA_BLOCK_SIZE);
+        long files = u.totalMetaBlocks() * (Format.META_BLOCK_SIZE / META_BYTES_PER_INODE);
+        long freeFiles = Math.max(0, Math.min(files - u.inodeCount(),
+                u.freeMetaBlocks() * (Format.META_BLOCK_SIZE / META_BYTES_PER_INODE)));
+        return new FsStats(u.totalDataBlocks(), u.freeDataBlocks(), u.freeDataBlocks(), files, freeFiles,
+                Format.DATA_BLOCK_SIZE, 255, Format.DATA_BLOCK_SIZE);
     }
 
     // ---------------------------------------------------------------- extended attributes
 
+    private static final List<String> NAMESPACES = List.of("user.", "trusted.", "security.");
+
     private static void checkName(String name) {
         if (name.getBytes(StandardCharsets.UTF_8).length > Xattrs.MAX_NAME) {
             throw new FuseException(Errno.ERANGE);
+        }
+        if (NAMESPACES.contains(name)) {
+            throw new FuseException(Errno.EINVAL, "extended attribute name without a name after its namespace");
         }
         boolean known = name.startsWith("user.") || name.startsWith("trusted.") || name.startsWith("security.")
                 || name.equals(Acls.ACCESS) || name.equals(Acls.DEFAULT);
@@ -303,12 +340,16 @@ final class FileOps {
         }
     }
 
-    List<String> listxattr(long ino) {
+    /** Names of the inode's attributes; trusted ones only for root, as local filesystems do. */
+    List<String> listxattr(long ino, boolean privileged) {
         try (InodeLocks.Held l = fs.locks.read(ino)) {
             fs.inodes.read(ino);
             List<String> names = new ArrayList<>();
             for (Xattrs.Stored x : fs.xattrs.all(ino)) {
-                names.add(new String(x.name(), StandardCharsets.UTF_8));
+                String name = new String(x.name(), StandardCharsets.UTF_8);
+                if (privileged || !name.startsWith("trusted.")) {
+                    names.add(name);
+                }
             }
             return names;
         }

@@ -193,7 +193,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
 
     @Override
     public AttrReply setattr(RequestContext ctx, long ino, SetAttrChanges changes) {
-        return guard("setattr", () -> files.setattr(ino, changes));
+        return guard("setattr", () -> files.setattr(ctx, ino, changes));
     }
 
     @Override
@@ -242,8 +242,9 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
     @Override
     public OpenReply open(RequestContext ctx, long ino, OpenFlags flags) {
         return guard("open", () -> {
-            if (flags.has(OpenFlags.O_TRUNC) && flags.isWritable()) {
-                files.truncateAtOpen(ino);
+            boolean truncate = flags.has(OpenFlags.O_TRUNC) && flags.isWritable();
+            if (truncate || flags.killSuidGid()) {
+                files.prepareOpen(ctx, ino, truncate, flags.killSuidGid());
             } else {
                 files.getattr(ino);
             }
@@ -259,7 +260,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
 
     @Override
     public int write(RequestContext ctx, long ino, long fh, long offset, ByteBuffer data, WriteFlags flags) {
-        return guard("write", () -> files.write(ino, offset, data));
+        return guard("write", () -> files.write(ctx, ino, offset, data, flags.killSuidGid()));
     }
 
     @Override
@@ -294,7 +295,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
 
     @Override
     public List<String> listxattr(RequestContext ctx, long ino) {
-        return guard("listxattr", () -> files.listxattr(ino));
+        return guard("listxattr", () -> files.listxattr(ino, ctx.uid() == 0));
     }
 
     @Override

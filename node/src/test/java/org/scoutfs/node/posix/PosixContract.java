@@ -81,6 +81,14 @@ import org.scoutfs.node.posix.SyscallProbe.Outcome;
  * filesystem checks permissions itself). The tests need root: they mknod devices, chown, set
  * {@code trusted.} xattrs and switch users with setpriv.
  *
+ * <p>The filesystem's daemon must not run inside the test JVM while the mmap tests run (the
+ * {@code mmap_}, {@code sparse_} mapping and {@code fsx_} tests): a page fault or an munmap on a
+ * FUSE mapping waits for the daemon while holding the process's memory-map locks, and a daemon
+ * thread in the same process that needs them (starting a thread, growing the heap, any mmap)
+ * never answers, so the process hangs in uninterruptible sleep ({@code umount -f} of the mount
+ * frees it). Serve the mount from another process, or override
+ * {@link #supportsSharedWritableMmap()} to return false until it does.
+ *
  * <p>Capability hooks ({@code supports…}, {@code reports…}, {@link #canRemount()}) default to what
  * scoutfs must provide; a filesystem that lacks a feature overrides the hook and the affected
  * tests are skipped rather than weakened. {@link #remount()} and {@link #betweenFsxPhases()} let
@@ -139,7 +147,10 @@ abstract class PosixContract {
         return true;
     }
 
-    /** MAP_SHARED writable mappings, coherent with read/write. */
+    /**
+     * MAP_SHARED writable mappings, coherent with read/write. Return false for a FUSE daemon
+     * running in the test JVM itself: see the class documentation.
+     */
     protected boolean supportsSharedWritableMmap() {
         return true;
     }

@@ -44,6 +44,18 @@ public final class NodeProcess implements AutoCloseable {
         return log;
     }
 
+    /** Unmounts from outside, as a user would, and waits for the node to finish its last commit and exit. */
+    public void unmount() throws IOException, InterruptedException {
+        Process u = new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start();
+        u.waitFor(60, TimeUnit.SECONDS);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("node did not exit after unmount; log: " + Files.readString(log));
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("node exited with " + process.exitValue() + "; log: " + Files.readString(log));
+        }
+    }
+
     /** SIGKILL: no unmount, no commit, nothing. */
     public void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();

@@ -132,8 +132,13 @@ public final class RequestMessage {
 
     /** The NUL-terminated directory entry name at body {@code offset}. */
     public FileName name(int offset) {
+        byte[] bytes = string(offset);
+        if (bytes.length > FileName.MAX_LENGTH) {
+            // the kernel leaves NAME_MAX to FUSE filesystems
+            throw new FuseException(Errno.ENAMETOOLONG, "name of " + bytes.length + " bytes");
+        }
         try {
-            return FileName.of(string(offset));
+            return FileName.of(bytes);
         } catch (IllegalArgumentException e) {
             throw new FuseException(Errno.EINVAL, e.getMessage());
         }

@@ -62,7 +62,8 @@ final class InitNegotiator {
         flags |= when(options.cacheSymlinks(), InitFlag.CACHE_SYMLINKS);
         flags |= options.autoInvalidateData() ? InitFlag.AUTO_INVAL_DATA : InitFlag.EXPLICIT_INVAL_DATA;
         flags |= when(options.writebackCache(), InitFlag.WRITEBACK_CACHE);
-        flags |= when(options.posixAcl(), InitFlag.POSIX_ACL);
+        // with ACLs the filesystem applies the umask itself, after inheriting a default ACL
+        flags |= when(options.posixAcl(), InitFlag.POSIX_ACL | InitFlag.DONT_MASK);
         flags |= when(options.handleKillPrivV2(), InitFlag.HANDLE_KILLPRIV_V2);
         flags |= switch (options.readdirPlus()) {
             case OFF -> 0L;
