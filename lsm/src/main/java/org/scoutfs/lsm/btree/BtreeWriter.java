@@ -54,6 +54,15 @@ public final class BtreeWriter {
     private int height;
     private long blockCountDelta;
     private boolean finished;
+    /*
+     * The path of the last descent and the key range its leaf covers ([low, high), null for
+     * unbounded). Commits and merges feed keys in order, so most keys land in the same leaf as the
+     * one before and need no descent. Any change to the tree's shape forgets the path.
+     */
+    private Node[] pathNodes;
+    private int[] pathIdx;
+    private byte[] pathLow;
+    private byte[] pathHigh;
 
     public BtreeWriter(MetaBlocks blocks, BtreeRoot root, long seq, Allocator alloc) {
         this.blocks = blocks;
@@ -201,20 +210,59 @@ public final class BtreeWriter {
             blockCountDelta++;
             return;
         }
-        Node[] nodes = new Node[height];
-        int[] idx = new int[height];
-        Leaf leaf = descend(e.key, nodes, idx);
+        Leaf leaf = descend(e.key);
+        storeInLeaf(leaf, e);
+    }
+
+    private void storeInLeaf(Leaf leaf, Entry e) {
         int i = leaf.search(e.key);
+        boolean appended = false;
         if (i >= 0) {
             leaf.bytes += e.bytes() - leaf.entries.get(i).bytes();
             leaf.entries.set(i, e);
         } else {
-            leaf.entries.add(-(i + 1), e);
+            int at = -(i + 1);
+            appended = at == leaf.entries.size();
+            leaf.entries.add(at, e);
             leaf.bytes += e.bytes();
         }
         if (leaf.overflows()) {
-            split(nodes, idx);
+            split(pathNodes, pathIdx, appended);
+            forgetPath();
         }
+    }
+
+    /**
+     * Folds a version of a key from a merge into the tree with one descent: a version older than
+     * the one the tree holds is ignored; a deletion removes the key, or is stored as a marker when
+     * {@code keepDeletion} (it must still hide older versions elsewhere).
+     */
+    public void merge(Item item, boolean keepDeletion) {
+        checkOpen();
+        Entry e = item.deletion() ? new Entry(item.key().encode(), item.seq(), BtreeBlocks.FLAG_DELETION, NO_VALUE)
+                : new Entry(item.key().encode(), item.seq(), 0, checkValue(item.value()));
+        if (height == 0) {
+            if (!item.deletion() || keepDeletion) {
+                insert(e);
+            }
+            return;
+        }
+        Leaf leaf = descend(e.key);
+        int i = leaf.search(e.key);
+        if (i >= 0 && Long.compareUnsigned(leaf.entries.get(i).seq, e.seq) > 0) {
+            return;
+        }
+        if (item.deletion() && !keepDeletion) {
+            if (i >= 0) {
+                leaf.bytes -= leaf.entries.remove(i).bytes();
+                if (leaf.isEmpty() || leaf.underfull()) {
+                    rebalance(pathNodes, pathIdx);
+                    forgetPath();
+                }
+            }
+            return;
+        }
+        storeInLeaf(leaf, e);
     }
 
     /** Removes {@code key} from the tree entirely (no marker); returns whether it was there. */
@@ -224,12 +272,11 @@ public final class BtreeWriter {
             return false;
         }
         byte[] k = key.encode();
-        Node[] nodes = new Node[height];
-        int[] idx = new int[height];
-        Leaf leaf = descend(k, nodes, idx);
+        Leaf leaf = descend(k);
         int i = leaf.search(k);
         leaf.bytes -= leaf.entries.remove(i).bytes();
-        rebalance(nodes, idx);
+        rebalance(pathNodes, pathIdx);
+        forgetPath();
         return true;
     }
 
@@ -259,21 +306,51 @@ public final class BtreeWriter {
         }
     }
 
-    /** Walks to the leaf for {@code k}, copying committed blocks on the way; fills the path. */
-    private Leaf descend(byte[] k, Node[] nodes, int[] idx) {
+    /**
+     * Walks to the leaf for {@code k}, copying committed blocks on the way, and remembers the path
+     * ({@link #pathNodes}, {@link #pathIdx}) and the leaf's key range; a key inside the range of the
+     * previous descent reuses it.
+     */
+    private Leaf descend(byte[] k) {
+        if (pathNodes != null && pathNodes.length == height
+                && (pathLow == null || Arrays.compareUnsigned(k, pathLow) >= 0)
+                && (pathHigh == null || Arrays.compareUnsigned(k, pathHigh) < 0)) {
+            return (Leaf) pathNodes[0];
+        }
         if (root instanceof BtreeRoot r) {
             root = copyOnWrite(r.ref(), height - 1);
         }
+        Node[] nodes = new Node[height];
+        int[] idx = new int[height];
+        byte[] low = null;
+        byte[] high = null;
         Node node = (Node) root;
         for (int level = height - 1; level > 0; level--) {
             Parent p = (Parent) node;
             nodes[level] = p;
             int i = p.childIndex(k);
             idx[level] = i;
+            if (i > 0) {
+                low = p.keys.get(i);
+            }
+            if (i + 1 < p.keys.size()) {
+                high = p.keys.get(i + 1);
+            }
             node = dirtyChild(p, i);
         }
         nodes[0] = node;
+        pathNodes = nodes;
+        pathIdx = idx;
+        pathLow = low;
+        pathHigh = high;
         return (Leaf) node;
+    }
+
+    private void forgetPath() {
+        pathNodes = null;
+        pathIdx = null;
+        pathLow = null;
+        pathHigh = null;
     }
 
     private Node dirtyChild(Parent p, int i) {
@@ -313,13 +390,18 @@ public final class BtreeWriter {
         return n;
     }
 
-    private void split(Node[] nodes, int[] idx) {
+    /**
+     * Splits overflowing nodes up the path. When the overflow came from appending at the end of a
+     * node (ascending inserts), the left node keeps all it can, so sorted loads fill leaves instead
+     * of leaving them half empty.
+     */
+    private void split(Node[] nodes, int[] idx, boolean appended) {
         for (int level = 0; level < height; level++) {
             Node n = nodes[level];
             if (!n.overflows()) {
                 return;
             }
-            Node right = splitOff(n);
+            Node right = splitOff(n, appended);
             byte[] separator = firstKey(right);
             blockCountDelta++;
             if (level == height - 1) {
@@ -338,18 +420,24 @@ public final class BtreeWriter {
             int at = idx[level + 1] + 1;
             parent.keys.add(at, separator);
             parent.children.add(at, right);
+            appended = at == parent.keys.size() - 1;
         }
     }
 
-    /** Moves the upper half of {@code n} into a new node and returns it. */
-    private Node splitOff(Node n) {
+    /** Moves the upper half of {@code n} (just its last entry if {@code appended}) into a new node and returns it. */
+    private Node splitOff(Node n, boolean appended) {
         if (n instanceof Leaf leaf) {
-            int half = leaf.bytes / 2;
-            int acc = 0;
-            int at = 0;
-            while (at < leaf.entries.size() - 1 && acc + leaf.entries.get(at).bytes() <= half) {
-                acc += leaf.entries.get(at).bytes();
-                at++;
+            int at;
+            if (appended) {
+                at = leaf.entries.size() - 1;
+            } else {
+                int half = leaf.bytes / 2;
+                int acc = 0;
+                at = 0;
+                while (at < leaf.entries.size() - 1 && acc + leaf.entries.get(at).bytes() <= half) {
+                    acc += leaf.entries.get(at).bytes();
+                    at++;
+                }
             }
             at = Math.max(at, 1);
             Leaf right = new Leaf();
@@ -364,7 +452,7 @@ public final class BtreeWriter {
             return right;
         }
         Parent p = (Parent) n;
-        int at = p.keys.size() / 2;
+        int at = appended ? p.keys.size() - 1 : p.keys.size() / 2;
         Parent right = new Parent(p.level);
         right.blkno = alloc.allocMeta();
         right.keys.addAll(p.keys.subList(at, p.keys.size()));
@@ -469,6 +557,7 @@ public final class BtreeWriter {
     public Result finish() {
         checkOpen();
         finished = true;
+        forgetPath();
         if (root instanceof BtreeRoot r) {
             return new Result(r, List.of(), blockCountDelta);
         }

@@ -77,17 +77,8 @@ public final class LogMerger {
         long count = 0;
         for (Item item = merged.next(); item != null; item = merged.next()) {
             count++;
-            Item existing = writer.get(item.key());
-            if (existing != null && Long.compareUnsigned(existing.seq(), item.seq()) > 0) {
-                continue;
-            }
-            if (!item.deletion()) {
-                writer.put(item);
-            } else if (Long.compareUnsigned(job.liveMinSeq(), item.seq()) < 0) {
-                writer.put(item);
-            } else if (existing != null) {
-                writer.delete(item.key());
-            }
+            // a deletion must stay a marker while a live log tree may hold an older version to hide
+            writer.merge(item, Long.compareUnsigned(job.liveMinSeq(), item.seq()) < 0);
         }
         for (LogTreeRef t : job.inputs()) {
             BtreeReader.visitBlocks(blocks, t.root(), ref -> freed.add(ref.blkno(), 1));

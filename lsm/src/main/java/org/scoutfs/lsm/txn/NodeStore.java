@@ -121,9 +121,11 @@ public final class NodeStore implements AutoCloseable {
         checkFailed();
         if (gate.getReadHoldCount() == 0) {
             View v = view.get();
-            if (v.active().bytes() >= options.maxDirtyBytes()
-                    || (v.active().bytes() >= options.commitBytes() && v.frozen() == null)) {
+            if (v.active().bytes() >= options.maxDirtyBytes()) {
+                // writers outran the device: wait for a commit rather than grow memory further
                 commit();
+            } else if (v.active().bytes() >= options.commitBytes() && v.frozen() == null) {
+                commitInBackground();
             }
         }
         gate.readLock().lock();
@@ -297,6 +299,24 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean backgroundCommitPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Starts a commit on a background thread, unless one is already on its way. */
+    private void commitInBackground() {
+        if (backgroundCommitPending.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("scoutfs-commit").start(() -> {
+                try {
+                    commit();
+                } catch (RuntimeException e) {
+                    System.getLogger(NodeStore.class.getName()).log(System.Logger.Level.ERROR, "background commit failed", e);
+                } finally {
+                    backgroundCommitPending.set(false);
+                }
+            });
+        }
+    }
+
     /** Commits the open transaction if it changed anything. */
     public void commit() {
         commitLock.lock();
@@ -362,15 +382,20 @@ public final class NodeStore implements AutoCloseable {
         boolean bloomChanged = bloom == null;
         Set<Long> groups = new HashSet<>();
         int[] bits = new int[Format.BLOOM_HASHES];
+        long lastGroup = 0;
+        boolean first = true;
         for (Item item : frozen.all()) {
             writer.put(item);
             long group = Zones.group(item.key());
-            if (groups.add(group)) {
+            // items come in key order, so a group's items are mostly adjacent
+            if ((first || group != lastGroup) && groups.add(group)) {
                 BloomBlocks.bits(group, bits);
                 for (int b : bits) {
                     bloomChanged |= BloomBlocks.set(newBloom, b);
                 }
             }
+            lastGroup = group;
+            first = false;
         }
         BtreeWriter.Result result = writer.finish();
         List<MetaBlocks.Written> out = new ArrayList<>(result.blocks());

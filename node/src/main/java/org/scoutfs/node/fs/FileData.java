@@ -192,14 +192,16 @@ final class FileData {
         if (newSize < inode.size) {
             long firstFree = (newSize + BLOCK_SIZE - 1) >>> BLOCK_SHIFT;
             freeBlocks(txn, inode, firstFree, Long.MAX_VALUE >>> BLOCK_SHIFT, minSeq);
-            zeroInBlock(inode, newSize, BLOCK_SIZE - (int) (newSize & (BLOCK_SIZE - 1)));
+            if ((newSize & (BLOCK_SIZE - 1)) != 0) {
+                zeroInBlock(inode, newSize, BLOCK_SIZE - (int) (newSize & (BLOCK_SIZE - 1)));
+            }
         }
         inode.size = newSize;
     }
 
     /** Zeroes {@code len} bytes from {@code pos}, which lie inside one block, if that block holds data. */
     private void zeroInBlock(Inode inode, long pos, int len) {
-        if ((pos & (BLOCK_SIZE - 1)) == 0 && len == BLOCK_SIZE || len <= 0) {
+        if (len <= 0) {
             return;
         }
         long block = pos >>> BLOCK_SHIFT;
@@ -243,14 +245,19 @@ final class FileData {
             return;
         }
         long firstWhole = (offset + BLOCK_SIZE - 1) >>> BLOCK_SHIFT;
-        long lastWhole = (end >>> BLOCK_SHIFT) - 1;
-        if (firstWhole > lastWhole) {
-            zeroInBlock(inode, offset, (int) (end - offset));
+        long endWhole = end >>> BLOCK_SHIFT;
+        if (firstWhole >= endWhole) {
+            // no whole block inside: zero the pieces in the one or two blocks the range touches
+            long split = Math.min(end, ((offset >>> BLOCK_SHIFT) + 1) << BLOCK_SHIFT);
+            zeroInBlock(inode, offset, (int) (split - offset));
+            if (split < end) {
+                zeroInBlock(inode, split, (int) (end - split));
+            }
             return;
         }
         zeroInBlock(inode, offset, (int) ((firstWhole << BLOCK_SHIFT) - offset));
-        zeroInBlock(inode, (lastWhole + 1) << BLOCK_SHIFT, (int) (end - ((lastWhole + 1) << BLOCK_SHIFT)));
-        freeBlocks(txn, inode, firstWhole, lastWhole, minSeq);
+        zeroInBlock(inode, endWhole << BLOCK_SHIFT, (int) (end - (endWhole << BLOCK_SHIFT)));
+        freeBlocks(txn, inode, firstWhole, endWhole - 1, minSeq);
     }
 
     /** Allocates unwritten blocks for every hole in [offset, offset+len). */

@@ -53,6 +53,21 @@ final class FileOps {
         }
     }
 
+    /**
+     * A chown of a file drops setuid, and setgid when the group may execute it or the caller is
+     * outside the new group; the kernel leaves this to filesystems that handle privileges.
+     */
+    private static void dropPrivilegesOnChown(org.scoutfs.fuse.RequestContext ctx, Inode inode) {
+        if (inode.isDir()) {
+            return;
+        }
+        inode.mode &= ~Inode.S_ISUID;
+        if ((inode.mode & Inode.S_ISGID) != 0
+                && ((inode.mode & 0010) != 0 || (ctx.uid() != 0 && !CallerGroups.isMember(ctx, inode.gid)))) {
+            inode.mode &= ~Inode.S_ISGID;
+        }
+    }
+
     AttrReply setattr(org.scoutfs.fuse.RequestContext ctx, long ino, SetAttrChanges c) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
@@ -76,11 +91,14 @@ final class FileOps {
                         }
                     }
                 }
-                if (c.uid().isPresent()) {
-                    inode.uid = c.uid().getAsInt();
-                }
-                if (c.gid().isPresent()) {
-                    inode.gid = c.gid().getAsInt();
+                // chown(file, -1, -1) arrives as a change of ctime alone; it clears the bits too
+                boolean chownWithoutIds = c.ctime().isPresent() && c.uid().isEmpty() && c.gid().isEmpty()
+                        && c.mode().isEmpty() && c.size().isEmpty() && c.atime().isEmpty() && c.mtime().isEmpty()
+                        && !c.atimeIsNow() && !c.mtimeIsNow();
+                if (c.uid().isPresent() || c.gid().isPresent() || chownWithoutIds) {
+                    c.uid().ifPresent(uid -> inode.uid = uid);
+                    c.gid().ifPresent(gid -> inode.gid = gid);
+                    dropPrivilegesOnChown(ctx, inode);
                 }
                 if (c.mode().isPresent()) {
                     inode.mode = (inode.mode & Inode.S_IFMT) | (c.mode().getAsInt() & 07777);
@@ -259,8 +277,7 @@ final class FileOps {
     FsStats statfs() {
         ServerApi.Usage u = server.usage();
         long files = u.totalMetaBlocks() * (Format.META_BLOCK_SIZE / META_BYTES_PER_INODE);
-        long freeFiles = Math.max(0, Math.min(files - u.inodeCount(),
-                u.freeMetaBlocks() * (Format.META_BLOCK_SIZE / META_BYTES_PER_INODE)));
+        long freeFiles = Math.max(0, files - u.inodeCount());
         return new FsStats(u.totalDataBlocks(), u.freeDataBlocks(), u.freeDataBlocks(), files, freeFiles,
                 Format.DATA_BLOCK_SIZE, 255, Format.DATA_BLOCK_SIZE);
     }
