@@ -22,7 +22,9 @@ public record NodeConfig(Path metaDevice, Path dataDevice, Path mountPoint, Dura
     public static final Path DEFAULT_CONTROL_DIR = Path.of("/run/scoutfs");
 
     public static NodeConfig defaults(Path metaDevice, Path mountPoint) {
-        return new NodeConfig(metaDevice, null, mountPoint, Duration.ofSeconds(10), 16384, true, true,
+        // without the writeback cache the kernel keeps attributes cached across stat() calls and
+        // data reaches the node at write(); with it, small-file metadata work costs extra round trips
+        return new NodeConfig(metaDevice, null, mountPoint, Duration.ofSeconds(10), 16384, false, true,
                 DEFAULT_CONTROL_DIR);
     }
 

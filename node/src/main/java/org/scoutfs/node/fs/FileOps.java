@@ -91,8 +91,9 @@ final class FileOps {
                         }
                     }
                 }
-                // chown(file, -1, -1) arrives as a change of ctime alone; it clears the bits too
-                boolean chownWithoutIds = c.ctime().isPresent() && c.uid().isEmpty() && c.gid().isEmpty()
+                // chown(file, -1, -1) arrives as a change of ctime alone (or of nothing, without the
+                // writeback cache); it clears the bits too
+                boolean chownWithoutIds = c.uid().isEmpty() && c.gid().isEmpty()
                         && c.mode().isEmpty() && c.size().isEmpty() && c.atime().isEmpty() && c.mtime().isEmpty()
                         && !c.atimeIsNow() && !c.mtimeIsNow();
                 if (c.uid().isPresent() || c.gid().isPresent() || chownWithoutIds) {

@@ -93,19 +93,19 @@ final class Reaper implements AutoCloseable {
 
     /** Deletes every orphaned inode nothing on this node uses (at mount, and at clean unmount). */
     void reapOrphans() {
+        long from = 0;
         while (true) {
-            List<Item> orphans = fs.store.scan(Zones.orphanKey(0), Zones.orphanKey(-1L), 256);
-            int reaped = 0;
+            List<Item> orphans = fs.store.scan(Zones.orphanKey(from), Zones.orphanKey(-1L), 256);
             for (Item item : orphans) {
                 long ino = item.key().second();
                 if (!lifetimes.inUse(ino)) {
                     reap(ino);
-                    reaped++;
                 }
             }
-            if (orphans.size() < 256 || reaped == 0) {
+            if (orphans.size() < 256) {
                 return;
             }
+            from = orphans.getLast().key().second() + 1;
         }
     }
 

@@ -160,20 +160,24 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         });
     }
 
+    /** The kernel let go of every inode: the session ended. */
     @Override
     public void destroy() {
         lifetimes.clear();
+    }
+
+    /**
+     * After the session ended: finishes pending deletions and deletes inodes that lost their last
+     * link while open, since nothing uses them any more.
+     */
+    @Override
+    public void close() {
+        reaper.close();
         try {
-            reaper.close();
             reaper.reapOrphans();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "unlinked inodes are left for the next mount to delete", e);
         }
-    }
-
-    @Override
-    public void close() {
-        reaper.close();
     }
 
     @Override
@@ -266,11 +270,6 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
     @Override
     public FsStats statfs(RequestContext ctx, long ino) {
         return guard("statfs", files::statfs);
-    }
-
-    @Override
-    public void flush(RequestContext ctx, long ino, long fh, long lockOwner) {
-        // data goes to the device as it is written; nothing is buffered per open file
     }
 
     @Override

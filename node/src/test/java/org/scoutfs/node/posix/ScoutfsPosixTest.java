@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.scoutfs.node.testing.ScoutfsMount;
 
-/** The POSIX contract on a real scoutfs mount: a node in this JVM serving a volume file through FUSE. */
+/** The POSIX contract on a real scoutfs mount: a node in its own process serving a volume file through FUSE. */
 class ScoutfsPosixTest extends PosixContract {
     @TempDir
     static Path work;
