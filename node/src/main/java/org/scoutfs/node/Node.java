@@ -179,9 +179,9 @@ public final class Node implements AutoCloseable {
         return store.rid();
     }
 
-    /** Volume-wide space and inode figures. */
+    /** Volume-wide space and inode figures, with this node's open transaction counted. */
     public ServerApi.Usage usage() {
-        return store.server().usage();
+        return store.usage();
     }
 
     public ScoutFs filesystem() {

@@ -21,7 +21,7 @@ import org.scoutfs.lsm.format.LogTreesRecord;
 public final class NodeAllocator {
     /** Asks the server for more space; returns what it could grant (possibly nothing). */
     public interface Granter {
-        Grant grant(long metaBlocks, long dataBlocks);
+        Grant grant(long metaBlocks, long dataBlocks, boolean forDeletion);
     }
 
     public record Grant(List<Extent> meta, List<Extent> data) {
@@ -44,6 +44,10 @@ public final class NodeAllocator {
 
         public long freedMetaBlocks() {
             return freedMeta.total();
+        }
+
+        public long freedDataBlocks() {
+            return freedData.total();
         }
     }
 
@@ -80,10 +84,15 @@ public final class NodeAllocator {
      * not. Throws {@link NoSpaceException} if the volume cannot provide them.
      */
     public synchronized void reserveMeta(long metaBlocks) {
+        reserveMeta(metaBlocks, false);
+    }
+
+    /** As {@link #reserveMeta(long)}; a deletion may use the volume's reserve. */
+    public synchronized void reserveMeta(long metaBlocks, boolean forDeletion) {
         if (metaAvail.total() >= metaBlocks) {
             return;
         }
-        Grant g = granter.grant(Math.max(metaGrantBlocks, metaBlocks - metaAvail.total()), 0);
+        Grant g = granter.grant(Math.max(metaGrantBlocks, metaBlocks - metaAvail.total()), 0, forDeletion);
         g.meta().forEach(metaAvail::add);
         g.data().forEach(dataAvail::add);
         if (metaAvail.total() < metaBlocks) {
@@ -94,7 +103,7 @@ public final class NodeAllocator {
 
     public synchronized long allocMeta(Ledger ledger) {
         if (metaAvail.isEmpty()) {
-            reserveMeta(1);
+            reserveMeta(1, true);
         }
         Extent e = metaAvail.takeFirst(1);
         ledger.allocatedMeta.add(e);
@@ -108,7 +117,7 @@ public final class NodeAllocator {
     /** Up to {@code maxBlocks} contiguous data blocks; throws {@link NoSpaceException} if none. */
     public synchronized Extent allocData(Ledger ledger, long maxBlocks) {
         if (dataAvail.isEmpty()) {
-            Grant g = granter.grant(0, Math.max(dataGrantBlocks, maxBlocks));
+            Grant g = granter.grant(0, Math.max(dataGrantBlocks, maxBlocks), false);
             g.meta().forEach(metaAvail::add);
             g.data().forEach(dataAvail::add);
             if (dataAvail.isEmpty()) {

@@ -23,8 +23,12 @@ public interface ServerApi {
     /** Records a node's commit of its log tree; returns once the server's commit is durable. */
     CommitReply commitLogTree(LogTreeCommit commit);
 
-    /** More space for a node's private allocators; may grant less than asked, or nothing. */
-    Grant grant(long rid, long metaBlocks, long dataBlocks);
+    /**
+     * More space for a node's private allocators; may grant less than asked, or nothing. Metadata
+     * blocks are kept in reserve for {@code forDeletion} requests, so that removing files still
+     * works on a full volume.
+     */
+    Grant grant(long rid, long metaBlocks, long dataBlocks, boolean forDeletion);
 
     /** The last committed roots, with the last stable sequence. */
     Roots getRoots();
@@ -32,8 +36,12 @@ public interface ServerApi {
     /** Reserves {@code count} inode numbers, durably, so they are never handed out again. */
     InodeRange allocInodes(long rid, long count);
 
-    /** Volume-wide space and inode figures for statfs. */
-    Usage usage();
+    /**
+     * Volume-wide space and inode figures for statfs. Free space counts the grants mounts hold;
+     * the figures also say how much of that the asking mount {@code rid} holds (0 for none), so
+     * it can replace that with what it has left right now.
+     */
+    Usage usage(long rid);
 
     /**
      * Hands out a merge of the finalized log trees into the fs root, or null if there is nothing
@@ -70,7 +78,7 @@ public interface ServerApi {
     }
 
     record Usage(long totalMetaBlocks, long freeMetaBlocks, long totalDataBlocks, long freeDataBlocks,
-                 long inodeCount, long stableSeq) {
+                 long inodeCount, long stableSeq, long callerMetaGrants, long callerDataGrants) {
     }
 
     /**

@@ -231,7 +231,7 @@ public final class VolumeServer implements ServerApi {
         if (r == null) {
             long nr = logTrees.subMap(LogTreesRecord.key(rid, 0), true, LogTreesRecord.key(rid, -1L), true)
                     .values().stream().mapToLong(LogTreesRecord::nr).max().orElse(0) + 1;
-            List<Extent> meta = metaFree.alloc(options.metaGrantBlocks());
+            List<Extent> meta = allocMetaForNodes(options.metaGrantBlocks(), false);
             List<Extent> data = dataFree.alloc(options.dataGrantBlocks());
             r = new LogTreesRecord(rid, nr, BtreeRoot.EMPTY, BlockRef.NONE, seq, 0, 0, 0, 0, meta, data);
             putRecord(r, r.key());
@@ -259,6 +259,22 @@ public final class VolumeServer implements ServerApi {
      */
     public long newWriteSeq() {
         return takeSeq();
+    }
+
+    /** Metadata blocks only deletions may have: a full volume must still be able to shrink. */
+    private long reserveForDeletes() {
+        return Math.max(32, durable.totalMetaBlocks() / 256);
+    }
+
+    /** Metadata blocks nobody else gets: the server's own commits must always find room. */
+    private long reserveForServer() {
+        return 16 + durable.totalMetaBlocks() / 1024;
+    }
+
+    /** Metadata blocks for nodes, leaving the reserves alone (the deletion reserve only for deletions). */
+    private List<Extent> allocMetaForNodes(long blocks, boolean forDeletion) {
+        long limit = metaFree.available() - reserveForServer() - (forDeletion ? 0 : reserveForDeletes());
+        return limit <= 0 ? List.of() : metaFree.alloc(Math.min(blocks, limit));
     }
 
     private long takeSeq() {
@@ -330,13 +346,13 @@ public final class VolumeServer implements ServerApi {
     }
 
     @Override
-    public synchronized Grant grant(long rid, long metaBlocks, long dataBlocks) {
+    public synchronized Grant grant(long rid, long metaBlocks, long dataBlocks, boolean forDeletion) {
         checkFailed();
         LogTreesRecord r = currentRecord(rid);
         if (r == null) {
             throw new IllegalStateException("mount " + Long.toHexString(rid) + " asked for space without a log tree");
         }
-        List<Extent> meta = metaBlocks > 0 ? metaFree.alloc(metaBlocks) : List.of();
+        List<Extent> meta = metaBlocks > 0 ? allocMetaForNodes(metaBlocks, forDeletion) : List.of();
         List<Extent> data = dataBlocks > 0 ? dataFree.alloc(dataBlocks) : List.of();
         ExtentSet m = new ExtentSet(r.metaAvail());
         meta.forEach(m::add);
@@ -389,19 +405,28 @@ public final class VolumeServer implements ServerApi {
     }
 
     @Override
-    public synchronized Usage usage() {
+    public synchronized Usage usage(long rid) {
         checkFailed();
         long meta = metaFree.total();
         long data = dataFree.total();
+        long callerMeta = 0;
+        long callerData = 0;
         for (LogTreesRecord r : logTrees.values()) {
-            meta += r.metaAvail().stream().mapToLong(Extent::len).sum();
-            data += r.dataAvail().stream().mapToLong(Extent::len).sum();
+            long m = r.metaAvail().stream().mapToLong(Extent::len).sum();
+            long d = r.dataAvail().stream().mapToLong(Extent::len).sum();
+            meta += m;
+            data += d;
+            if (r.rid() == rid) {
+                callerMeta += m;
+                callerData += d;
+            }
         }
         if (activeMerge != null) {
             meta += activeMerge.avail().stream().mapToLong(Extent::len).sum();
         }
-        return new Usage(durable.totalMetaBlocks(), meta, durable.totalDataBlocks(), data, next.inodeCount(),
-                stableSeqLocked());
+        return new Usage(durable.totalMetaBlocks(), Math.min(meta, durable.totalMetaBlocks()),
+                durable.totalDataBlocks(), Math.min(data, durable.totalDataBlocks()), next.inodeCount(),
+                stableSeqLocked(), callerMeta, callerData);
     }
 
     @Override
@@ -449,8 +474,12 @@ public final class VolumeServer implements ServerApi {
         if (inputs.isEmpty()) {
             return null;
         }
+        long want = Math.max(16, inputBlocks * 2 + 2L * next.fsRoot().height() + 8);
+        if (metaFree.available() - reserveForDeletes() - reserveForServer() < want) {
+            return null; // not enough room to merge now; the log trees keep serving reads meanwhile
+        }
         long seq = takeSeq();
-        List<Extent> avail = metaFree.alloc(Math.max(16, inputBlocks * 2 + 2L * next.fsRoot().height() + 8));
+        List<Extent> avail = metaFree.alloc(want);
         activeMerge = new LogMergeRecord(seq, avail);
         changedItems.put(activeMerge.key(), activeMerge.encode());
         changeGen++;
@@ -464,7 +493,8 @@ public final class VolumeServer implements ServerApi {
         if (activeMerge == null || activeMerge.seq() != mergeSeq) {
             throw new IllegalStateException("merge " + mergeSeq + " is not running");
         }
-        List<Extent> more = metaFree.alloc(blocks);
+        List<Extent> more = metaFree.alloc(Math.min(blocks,
+                Math.max(0, metaFree.available() - reserveForDeletes() - reserveForServer())));
         ExtentSet all = new ExtentSet(activeMerge.avail());
         more.forEach(all::add);
         activeMerge = new LogMergeRecord(mergeSeq, all.toList());

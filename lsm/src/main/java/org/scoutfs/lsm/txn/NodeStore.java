@@ -86,8 +86,8 @@ public final class NodeStore implements AutoCloseable {
         this.tree = open.tree();
         this.bloom = tree.bloom().isNone() ? null : blocks.read(tree.bloom(), Format.MAGIC_BLOOM).clone();
         this.allocator = new NodeAllocator(tree.metaAvail(), tree.dataAvail(),
-                (m, d) -> {
-                    ServerApi.Grant g = server.grant(rid, m, d);
+                (m, d, forDeletion) -> {
+                    ServerApi.Grant g = server.grant(rid, m, d, forDeletion);
                     return new NodeAllocator.Grant(g.meta(), g.data());
                 }, metaGrantBlocks, dataGrantBlocks);
         view.set(new View(new Memtable(open.transSeq()), null, server.getRoots()));
@@ -110,6 +110,20 @@ public final class NodeStore implements AutoCloseable {
         return tree;
     }
 
+    /**
+     * Volume-wide space as this node sees it now. The server counts everything it granted this
+     * node as free; the node knows how much of that it has used since, so it swaps the server's
+     * figure for what its allocator holds right now (blocks it freed become free at the commit).
+     */
+    public ServerApi.Usage usage() {
+        ServerApi.Usage u = server.usage(rid);
+        long meta = u.freeMetaBlocks() - u.callerMetaGrants() + allocator.metaAvailable();
+        long data = u.freeDataBlocks() - u.callerDataGrants() + allocator.dataAvailable();
+        return new ServerApi.Usage(u.totalMetaBlocks(), Math.clamp(meta, 0, u.totalMetaBlocks()),
+                u.totalDataBlocks(), Math.clamp(data, 0, u.totalDataBlocks()), u.inodeCount(), u.stableSeq(),
+                allocator.metaAvailable(), allocator.dataAvailable());
+    }
+
     // ---------------------------------------------------------------- holds
 
     /**
@@ -118,6 +132,18 @@ public final class NodeStore implements AutoCloseable {
      * metadata already dirty plus this change; nothing has changed then.
      */
     public Txn hold() {
+        return hold(false);
+    }
+
+    /**
+     * Holds the open transaction for a change that frees space (removing files, truncating): it
+     * may use the metadata the volume keeps in reserve, so that a full volume can still shrink.
+     */
+    public Txn holdForDeletion() {
+        return hold(true);
+    }
+
+    private Txn hold(boolean forDeletion) {
         checkFailed();
         if (gate.getReadHoldCount() == 0) {
             View v = view.get();
@@ -131,7 +157,7 @@ public final class NodeStore implements AutoCloseable {
         gate.readLock().lock();
         try {
             Memtable active = view.get().active();
-            allocator.reserveMeta(metaBlocksToCommit());
+            allocator.reserveMeta(metaBlocksToCommit(), forDeletion);
             return new Txn(this, active);
         } catch (RuntimeException e) {
             gate.readLock().unlock();
@@ -317,6 +343,24 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
+    /**
+     * For a change that found no space: blocks freed by this node become reusable only when the
+     * transaction that freed them is durable, so if the open (or committing) transaction freed
+     * any, this commits and returns true, and the change may try again.
+     */
+    public boolean commitToReuseFreed() {
+        if (gate.getReadHoldCount() > 0) {
+            return false; // inside a hold the commit would wait for ourselves
+        }
+        View v = view.get();
+        NodeAllocator.Ledger ledger = v.active().ledger;
+        if (v.frozen() == null && ledger.freedDataBlocks() == 0 && ledger.freedMetaBlocks() == 0) {
+            return false;
+        }
+        commit();
+        return true;
+    }
+
     /** Commits the open transaction if it changed anything. */
     public void commit() {
         commitLock.lock();
@@ -375,7 +419,8 @@ public final class NodeStore implements AutoCloseable {
         synchronized (this) {
             current = tree;
         }
-        allocator.reserveMeta(estimate(frozen) + 2);
+        // holds reserved this much already; a shortfall now would fail the commit, so use the reserve
+        allocator.reserveMeta(estimate(frozen) + 2, true);
         BtreeWriter.Allocator metaAlloc = allocator.metaAllocator(frozen.ledger);
         BtreeWriter writer = new BtreeWriter(blocks, current.itemRoot(), frozen.seq, metaAlloc);
         byte[] newBloom = bloom == null ? BloomBlocks.empty() : bloom.clone();

@@ -32,7 +32,7 @@ class MkfsTest {
             assertThat(root.nlink()).isEqualTo(2);
             assertThat(root.metaSeq()).isZero();
             assertThat(v.store().get(Zones.metaSeqKey(0, Zones.ROOT_INO))).isEmpty();
-            var usage = v.server().usage();
+            var usage = v.server().usage(0);
             assertThat(usage.freeDataBlocks()).isEqualTo(sb.totalDataBlocks());
             assertThat(usage.freeMetaBlocks()).isBetween(sb.totalMetaBlocks() - 16, sb.totalMetaBlocks());
         }

@@ -66,8 +66,9 @@ public final class EventBusServerApi implements ServerApi {
     }
 
     @Override
-    public Grant grant(long rid, long metaBlocks, long dataBlocks) {
-        return call(ServerMessages.GRANT, new ServerMessages.GrantRequest(rid, metaBlocks, dataBlocks), Grant.class);
+    public Grant grant(long rid, long metaBlocks, long dataBlocks, boolean forDeletion) {
+        return call(ServerMessages.GRANT, new ServerMessages.GrantRequest(rid, metaBlocks, dataBlocks, forDeletion),
+                Grant.class);
     }
 
     @Override
@@ -81,8 +82,8 @@ public final class EventBusServerApi implements ServerApi {
     }
 
     @Override
-    public Usage usage() {
-        return call(ServerMessages.USAGE, new ServerMessages.Done(), Usage.class);
+    public Usage usage(long rid) {
+        return call(ServerMessages.USAGE, new ServerMessages.ForMount(rid), Usage.class);
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class ServerMessages {
     public record ForMount(long rid) {
     }
 
-    public record GrantRequest(long rid, long metaBlocks, long dataBlocks) {
+    public record GrantRequest(long rid, long metaBlocks, long dataBlocks, boolean forDeletion) {
     }
 
     public record InodesRequest(long rid, long count) {

@@ -26,11 +26,9 @@ final class FileOps {
     private static final long META_BYTES_PER_INODE = 1024;
 
     private final FsCore fs;
-    private final ServerApi server;
 
-    FileOps(FsCore fs, ServerApi server) {
+    FileOps(FsCore fs) {
         this.fs = fs;
-        this.server = server;
     }
 
     AttrReply getattr(long ino) {
@@ -68,13 +66,18 @@ final class FileOps {
         }
     }
 
+    /** Truncating down frees space, so it may use the metadata reserve kept for deletions. */
+    private static boolean shrinks(Inode inode, SetAttrChanges c) {
+        return c.size().isPresent() && c.size().getAsLong() < inode.size;
+    }
+
     AttrReply setattr(org.scoutfs.fuse.RequestContext ctx, long ino, SetAttrChanges c) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
             long seq = l.writeSeq();
             Timespec now = fs.now();
             boolean dataChanged = false;
-            try (Txn t = fs.store.hold()) {
+            try (Txn t = shrinks(inode, c) ? fs.store.holdForDeletion() : fs.store.hold()) {
                 if (c.size().isPresent()) {
                     long size = c.size().getAsLong();
                     if (inode.isDir()) {
@@ -154,7 +157,7 @@ final class FileOps {
             }
             long seq = l.writeSeq();
             Timespec now = fs.now();
-            try (Txn t = fs.store.hold()) {
+            try (Txn t = shrink ? fs.store.holdForDeletion() : fs.store.hold()) {
                 if (shrink) {
                     fs.data.truncate(t, inode, 0, seq);
                     inode.touchMtimeCtime(now);
@@ -242,7 +245,7 @@ final class FileOps {
                 throw new FuseException(inode.isDir() ? Errno.EISDIR : Errno.ENODEV);
             }
             long seq = l.writeSeq();
-            try (Txn t = fs.store.hold()) {
+            try (Txn t = punch ? fs.store.holdForDeletion() : fs.store.hold()) {
                 if (punch) {
                     fs.data.punch(t, inode, offset, length, seq);
                     inode.touchMtimeCtime(fs.now());
@@ -276,7 +279,7 @@ final class FileOps {
      * {@value #META_BYTES_PER_INODE} bytes each, of which the volume's inode count is used.
      */
     FsStats statfs() {
-        ServerApi.Usage u = server.usage();
+        ServerApi.Usage u = fs.store.usage();
         long files = u.totalMetaBlocks() * (Format.META_BLOCK_SIZE / META_BYTES_PER_INODE);
         long freeFiles = Math.max(0, files - u.inodeCount());
         return new FsStats(u.totalDataBlocks(), u.freeDataBlocks(), u.freeDataBlocks(), files, freeFiles,
@@ -381,7 +384,7 @@ final class FileOps {
                 throw new FuseException(Errno.ENODATA);
             }
             long seq = l.writeSeq();
-            try (Txn t = fs.store.hold()) {
+            try (Txn t = fs.store.holdForDeletion()) {
                 fs.xattrs.remove(t, ino, x, seq);
                 inode.touchCtime(fs.now());
                 fs.inodes.write(t, inode, false, seq);

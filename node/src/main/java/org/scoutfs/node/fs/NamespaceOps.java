@@ -130,7 +130,7 @@ final class NamespaceOps {
                 }
                 fs.dirs.add(t, dir, n, ino, inode.direntType(), seq);
                 dir.touchMtimeCtime(now);
-                fs.inodes.write(t, inode, true, seq);
+                fs.inodes.write(t, inode, false, seq);
                 fs.inodes.write(t, dir, false, seq);
                 t.addInodeCount(1);
             }
@@ -152,7 +152,7 @@ final class NamespaceOps {
             inode.nlink = 0;
             long seq = l.writeSeq();
             try (Txn t = fs.store.hold()) {
-                fs.inodes.write(t, inode, true, seq);
+                fs.inodes.write(t, inode, false, seq);
                 t.put(Zones.orphanKey(ino), EMPTY, seq);
                 t.addInodeCount(1);
             }
@@ -251,7 +251,7 @@ final class NamespaceOps {
                 }
                 long seq = l.writeSeq();
                 Timespec now = fs.now();
-                try (Txn t = fs.store.hold()) {
+                try (Txn t = fs.store.holdForDeletion()) {
                     fs.dirs.remove(t, dir, d, seq);
                     dropLink(t, dir, victim, now, seq);
                     dir.touchMtimeCtime(now);
@@ -352,7 +352,8 @@ final class NamespaceOps {
             }
         }
         Timespec now = fs.now();
-        try (Txn t = fs.store.hold()) {
+        // replacing a name frees its target, so it may use the reserve kept for deletions
+        try (Txn t = dst != null && !exchange ? fs.store.holdForDeletion() : fs.store.hold()) {
             fs.dirs.remove(t, srcDir, s, seq);
             if (exchange) {
                 fs.dirs.remove(t, dstDir, d, seq);

@@ -46,6 +46,17 @@ final class Reaper implements AutoCloseable {
         });
     }
 
+    /** Waits until the deletions asked for so far are done. */
+    void awaitIdle() {
+        try {
+            worker.submit(() -> { }).get();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            // nothing pending can finish on a closed worker
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Deletes {@code ino} now, in the caller's thread, if it has no links and nothing uses it. */
     void reap(long ino) {
         boolean done = false;
@@ -56,7 +67,7 @@ final class Reaper implements AutoCloseable {
                 if (inode == null) {
                     // already deleted: only a stray orphan item can be left
                     if (fs.store.get(Zones.orphanKey(ino)) != null) {
-                        try (Txn t = fs.store.hold()) {
+                        try (Txn t = fs.store.holdForDeletion()) {
                             t.delete(Zones.orphanKey(ino), seq);
                         }
                     }
@@ -65,7 +76,7 @@ final class Reaper implements AutoCloseable {
                 if (inode.nlink > 0 || lifetimes.inUse(ino)) {
                     return;
                 }
-                try (Txn t = fs.store.hold()) {
+                try (Txn t = fs.store.holdForDeletion()) {
                     done = !inode.isRegular() || fs.data.freeAll(t, inode, EXTENTS_PER_TXN, seq);
                     if (done) {
                         for (Xattrs.Stored x : fs.xattrs.all(ino)) {

@@ -4,6 +4,10 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import org.scoutfs.fuse.AttrReply;
@@ -53,7 +57,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         this.lifetimes = new Lifetimes(reaper::maybeDelete);
         reaper.lifetimes(lifetimes);
         this.names = new NamespaceOps(core, lifetimes, reaper);
-        this.files = new FileOps(core, server);
+        this.files = new FileOps(core);
     }
 
     /** Deletes inodes that lost their last link while the volume was last mounted (a crash, or still open then). */
@@ -125,19 +129,40 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         guard("sync", files::fsync);
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> COUNTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, LongAdder> COUNTS = new ConcurrentHashMap<>();
 
     /** How many times each operation ran in this process, for `scoutfs counters`. */
-    public static java.util.SortedMap<String, Long> operationCounts() {
-        java.util.TreeMap<String, Long> out = new java.util.TreeMap<>();
+    public static SortedMap<String, Long> operationCounts() {
+        TreeMap<String, Long> out = new TreeMap<>();
         COUNTS.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
 
-    /** Runs an operation, turning storage failures into errno: ENOSPC, or EIO for anything that is not the caller's fault. */
-    private static <T> T guard(String op, Supplier<T> body) {
-        COUNTS.computeIfAbsent(op, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+    /**
+     * Runs an operation, turning storage failures into errno. An operation that found no space
+     * runs once more if space freed by deletions can be had by committing them first: freed
+     * blocks are reusable only once the transaction that freed them is durable.
+     */
+    private <T> T guard(String op, Supplier<T> body) {
+        COUNTS.computeIfAbsent(op, k -> new LongAdder()).increment();
+        try {
+            return toErrno(op, body);
+        } catch (FuseException e) {
+            if (e.errno() != Errno.ENOSPC || !reclaimFreedSpace()) {
+                throw e;
+            }
+            return toErrno(op, body);
+        }
+    }
+
+    /** Finishes pending deletions and commits what they freed; false if that gives nothing back. */
+    private boolean reclaimFreedSpace() {
+        reaper.awaitIdle();
+        return core.store.commitToReuseFreed();
+    }
+
+    /** ENOSPC for a full volume, EIO for anything that is not the caller's fault. */
+    private static <T> T toErrno(String op, Supplier<T> body) {
         try {
             return body.get();
         } catch (FuseException e) {
@@ -153,7 +178,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         }
     }
 
-    private static void guard(String op, Runnable body) {
+    private void guard(String op, Runnable body) {
         guard(op, () -> {
             body.run();
             return null;

@@ -38,10 +38,10 @@ public final class ServerVerticle extends VerticleBase {
         ServerMessages.registerCodecs(bus);
         serve(bus, ServerMessages.OPEN_TRANSACTION, (ServerMessages.ForMount m) -> server.openTransaction(m.rid()));
         serve(bus, ServerMessages.COMMIT_LOG_TREE, (ServerApi.LogTreeCommit c) -> server.commitLogTree(c));
-        serve(bus, ServerMessages.GRANT, (ServerMessages.GrantRequest g) -> server.grant(g.rid(), g.metaBlocks(), g.dataBlocks()));
+        serve(bus, ServerMessages.GRANT, (ServerMessages.GrantRequest g) -> server.grant(g.rid(), g.metaBlocks(), g.dataBlocks(), g.forDeletion()));
         serve(bus, ServerMessages.GET_ROOTS, (ServerMessages.Done d) -> server.getRoots());
         serve(bus, ServerMessages.ALLOC_INODES, (ServerMessages.InodesRequest r) -> server.allocInodes(r.rid(), r.count()));
-        serve(bus, ServerMessages.USAGE, (ServerMessages.Done d) -> server.usage());
+        serve(bus, ServerMessages.USAGE, (ServerMessages.ForMount m) -> server.usage(m.rid()));
         serve(bus, ServerMessages.START_MERGE, (ServerMessages.Done d) -> new ServerMessages.MaybeMerge(server.startMerge()));
         serve(bus, ServerMessages.GROW_MERGE, (ServerMessages.GrowMerge g) ->
                 new ServerMessages.Extents(server.growMerge(g.mergeSeq(), g.blocks())));

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -104,12 +106,18 @@ class LockOverBusTest {
     void conflictingWritersPingPongTheLockWithoutLosingWrites() throws Exception {
         int rounds = 40;
         List<CompletableFuture<Void>> writers = new ArrayList<>();
+        // all start together and pause between rounds, so that each round competes with the others
+        CyclicBarrier start = new CyclicBarrier(mounts.size());
         for (Mount m : mounts) {
             writers.add(CompletableFuture.runAsync(() -> {
                 try {
+                    start.await();
                     for (int i = 0; i < rounds; i++) {
                         m.increment();
+                        Thread.sleep(1);
                     }
+                } catch (BrokenBarrierException e) {
+                    throw new IllegalStateException(e);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }

@@ -74,14 +74,14 @@ class ServerOverBusTest {
                 assertThat(item.value()).isEqualTo(model.get(item.key()));
             }
             assertThat(api.allocInodes(77, 10).first()).isGreaterThanOrEqualTo(1024);
-            assertThat(api.usage().totalMetaBlocks()).isEqualTo(sb.totalMetaBlocks());
+            assertThat(api.usage(0).totalMetaBlocks()).isEqualTo(sb.totalMetaBlocks());
         }
     }
 
     @Test
     void serverFailuresArriveAsTheSameExceptionTypes() {
         ServerApi api = new EventBusServerApi(vertx, sb.fsid(), Duration.ofSeconds(30));
-        assertThatThrownBy(() -> api.grant(12345, 1, 1))
+        assertThatThrownBy(() -> api.grant(12345, 1, 1, false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("without a log tree");
         assertThatThrownBy(() -> api.allocInodes(1, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inode count 0");

@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Filesystem benchmarks: scoutfs beside tmpfs, ext4 on a loop device and bindfs (a C FUSE
+passthrough) over tmpfs, in one run, reported as ratios against bindfs.
+
+Run it through benchmarks/run-fs.sh, which builds scoutfs and holds /dev/cpu_dma_latency at 0
+for the whole run (idle vCPUs of these VMs otherwise halt, and every FUSE round trip pays a
+wake-up; see docs/benchmarks.md).
+
+Workloads, the same on every filesystem:
+  seq_write    1 GiB in 1 MiB writes with a final fsync (fio, psync), MiB/s
+  seq_read     the same file read back after dropping caches, MiB/s
+  rand_write   4 KiB random writes into that 1 GiB file for a fixed time, IOPS
+  rand_read    4 KiB random reads of it after dropping caches, IOPS
+  create       10,000 empty files in one directory (open O_CREAT|O_EXCL, close), files/s
+  stat         stat of each after dropping caches, files/s
+  unlink       unlink of each, files/s
+  list         readdir of a 10,000-entry directory after dropping caches, entries/s
+And on scoutfs only: finding the 1,000 files changed since a point in a large tree, with
+`scoutfs walk-inodes meta_seq S+1 -1` (end to end, the command's JVM start-up included)
+against `find -newer` on the same mount.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+FIO_SIZE = "1G"
+RAND_SECONDS = 15
+NFILES = 10_000
+
+
+def sh(*cmd, check=True, capture=False, env=None):
+    return subprocess.run(cmd, check=check, text=True, env=env,
+                          stdout=subprocess.PIPE if capture else None,
+                          stderr=subprocess.PIPE if capture else None)
+
+
+def drop_caches():
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+
+def is_mounted(path):
+    target = " " + os.path.realpath(path) + " "
+    with open("/proc/mounts") as f:
+        return any(target in line for line in f)
+
+
+class Target:
+    """A mounted filesystem under test; setup() mounts it, teardown() always unmounts."""
+
+    def __init__(self, name, work):
+        self.name = name
+        self.work = os.path.join(work, name)
+        self.mnt = os.path.join(self.work, "mnt")
+
+    def setup(self):
+        os.makedirs(self.mnt, exist_ok=True)
+
+    def teardown(self):
+        if is_mounted(self.mnt):
+            sh("umount", self.mnt, check=False)
+        if is_mounted(self.mnt):
+            sh("umount", "-l", self.mnt, check=False)
+
+
+class Tmpfs(Target):
+    def setup(self):
+        super().setup()
+        sh("mount", "-t", "tmpfs", "-o", "size=6g", "tmpfs", self.mnt)
+
+
+class Ext4(Target):
+    def setup(self):
+        super().setup()
+        self.image = os.path.join(self.work, "ext4.img")
+        sh("truncate", "-s", "6G", self.image)
+        sh("mkfs.ext4", "-q", "-F", self.image)
+        sh("mount", "-o", "loop", self.image, self.mnt)
+
+    def teardown(self):
+        super().teardown()
+        if os.path.exists(self.image):
+            os.remove(self.image)
+
+
+class Bindfs(Target):
+    def setup(self):
+        super().setup()
+        self.backing = os.path.join(self.work, "backing")
+        os.makedirs(self.backing, exist_ok=True)
+        sh("mount", "-t", "tmpfs", "-o", "size=6g", "tmpfs", self.backing)
+        sh("bindfs", self.backing, self.mnt)
+
+    def teardown(self):
+        super().teardown()
+        if is_mounted(self.backing):
+            sh("umount", self.backing, check=False)
+
+
+class Scoutfs(Target):
+    """A scoutfs volume file on a tmpfs (the same backing store bindfs gets), mounted by one node."""
+
+    def __init__(self, name, work, scoutfs, size):
+        super().__init__(name, work)
+        self.scoutfs = scoutfs
+        self.size = size
+
+    def setup(self):
+        super().setup()
+        self.backing = os.path.join(self.work, "backing")
+        os.makedirs(self.backing, exist_ok=True)
+        sh("mount", "-t", "tmpfs", "-o", "size=20g", "tmpfs", self.backing)
+        self.volume = os.path.join(self.backing, "volume")
+        sh("truncate", "-s", self.size, self.volume)
+        sh(self.scoutfs, "mkfs", "-Q", "1", "-m", "8G", self.volume, capture=True)
+        sh(self.scoutfs, "mount", "-o", "log=" + os.path.join(self.work, "node.log"), self.volume, self.mnt)
+
+    def teardown(self):
+        super().teardown()
+        time.sleep(1)
+        if is_mounted(self.backing):
+            sh("umount", self.backing, check=False)
+
+
+def fio(path, rw, bs, runtime=None, end_fsync=False):
+    cmd = ["fio", "--name=b", "--filename=" + path, "--rw=" + rw, "--bs=" + bs, "--size=" + FIO_SIZE,
+           "--ioengine=psync", "--output-format=json"]
+    if runtime:
+        cmd += ["--time_based", "--runtime=%d" % runtime]
+    if end_fsync:
+        cmd += ["--end_fsync=1"]
+    out = json.loads(sh(*cmd, capture=True).stdout)
+    job = out["jobs"][0]
+    side = job["write"] if "write" in rw else job["read"]
+    return side["bw_bytes"] / (1 << 20), side["iops"]
+
+
+def data_workloads(t):
+    f = os.path.join(t.mnt, "fiofile")
+    r = {}
+    r["seq_write"], _ = fio(f, "write", "1M", end_fsync=True)
+    drop_caches()
+    r["seq_read"], _ = fio(f, "read", "1M")
+    _, r["rand_write"] = fio(f, "randwrite", "4k", runtime=RAND_SECONDS)
+    drop_caches()
+    _, r["rand_read"] = fio(f, "randread", "4k", runtime=RAND_SECONDS)
+    os.remove(f)
+    return r
+
+
+def create_files(d, n):
+    os.makedirs(d)
+    for i in range(n):
+        os.close(os.open(os.path.join(d, "f%d" % i), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+
+
+def metadata_workloads(t):
+    # a warm-up round first, for every filesystem alike: JIT compilers and caches settle
+    warm = os.path.join(t.mnt, "warmup")
+    create_files(warm, 2000)
+    shutil.rmtree(warm)
+    d = os.path.join(t.mnt, "meta")
+    r = {}
+    t0 = time.perf_counter()
+    create_files(d, NFILES)
+    t1 = time.perf_counter()
+    r["create"] = NFILES / (t1 - t0)
+    drop_caches()
+    t0 = time.perf_counter()
+    for i in range(NFILES):
+        os.stat(os.path.join(d, "f%d" % i))
+    t1 = time.perf_counter()
+    r["stat"] = NFILES / (t1 - t0)
+    t0 = time.perf_counter()
+    for i in range(NFILES):
+        os.unlink(os.path.join(d, "f%d" % i))
+    t1 = time.perf_counter()
+    r["unlink"] = NFILES / (t1 - t0)
+    os.rmdir(d)
+    ld = os.path.join(t.mnt, "list")
+    create_files(ld, NFILES)
+    drop_caches()
+    t0 = time.perf_counter()
+    names = os.listdir(ld)
+    t1 = time.perf_counter()
+    assert len(names) == NFILES, len(names)
+    r["list"] = NFILES / (t1 - t0)
+    shutil.rmtree(ld)
+    return r
+
+
+def walk_vs_find(t, scoutfs, files, changed, log):
+    """Builds a tree of `files` files, marks a point, changes `changed` of them and finds them."""
+    root = os.path.join(t.mnt, "tree")
+    per_dir = 1000
+    dirs = max(1, files // per_dir)
+    t0 = time.perf_counter()
+    for d in range(dirs):
+        create_files(os.path.join(root, "d%d" % d), per_dir)
+    build = time.perf_counter() - t0
+    log("    built %d files in %.0f s" % (dirs * per_dir, build))
+    sh(scoutfs, "sync", t.mnt)
+    marker = os.path.join(t.mnt, "marker")
+    open(marker, "w").close()
+    time.sleep(1.1)
+    point = int(sh(scoutfs, "statfs", "-s", "committed_seq", t.mnt, capture=True).stdout.strip())
+    rng = random.Random(1)
+    picked = set()
+    while len(picked) < changed:
+        picked.add((rng.randrange(dirs), rng.randrange(per_dir)))
+    for d, f in picked:
+        os.utime(os.path.join(root, "d%d" % d, "f%d" % f))
+    t0 = time.perf_counter()
+    out = sh(scoutfs, "walk-inodes", "meta_seq", str(point + 1), "-1", t.mnt, capture=True).stdout
+    walk = time.perf_counter() - t0
+    walked = sum(1 for line in out.splitlines() if line and not line.startswith("#"))
+    drop_caches()
+    t0 = time.perf_counter()
+    out = sh("find", t.mnt, "-newer", marker, "-type", "f", capture=True).stdout
+    find_cold = time.perf_counter() - t0
+    found = len(out.splitlines())
+    t0 = time.perf_counter()
+    sh("find", t.mnt, "-newer", marker, "-type", "f", capture=True)
+    find_warm = time.perf_counter() - t0
+    return {"tree_files": dirs * per_dir, "changed": changed, "walk_entries": walked, "find_entries": found,
+            "walk_s": walk, "find_cold_s": find_cold, "find_warm_s": find_warm, "build_s": build}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scoutfs", required=True, help="path of bin/scoutfs")
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--tree-files", type=int, default=1_000_000)
+    ap.add_argument("--only", default="tmpfs,ext4,bindfs,scoutfs")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    logf = open(os.path.join(args.out, "run.log"), "a")
+
+    def log(msg):
+        print(msg, flush=True)
+        logf.write(msg + "\n")
+        logf.flush()
+
+    targets = {
+        "tmpfs": lambda: Tmpfs("tmpfs", args.work),
+        "ext4": lambda: Ext4("ext4", args.work),
+        "bindfs": lambda: Bindfs("bindfs", args.work),
+        "scoutfs": lambda: Scoutfs("scoutfs", args.work, args.scoutfs, "24G"),
+    }
+    results = {}
+    for name in args.only.split(","):
+        t = targets[name]()
+        log("== %s" % name)
+        try:
+            t.setup()
+            r = data_workloads(t)
+            log("  data: " + ", ".join("%s %.0f" % kv for kv in r.items()))
+            m = metadata_workloads(t)
+            log("  metadata: " + ", ".join("%s %.0f" % kv for kv in m.items()))
+            r.update(m)
+            if name == "scoutfs":
+                w = walk_vs_find(t, args.scoutfs, args.tree_files, 1000, log)
+                log("  walk-inodes %.3f s (%d entries) vs find -newer %.2f s cold, %.2f s warm (%d entries)"
+                    % (w["walk_s"], w["walk_entries"], w["find_cold_s"], w["find_warm_s"], w["find_entries"]))
+                r["walk"] = w
+            results[name] = r
+        finally:
+            t.teardown()
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    report(results, args.out, log)
+
+
+GOALS = {
+    "seq_write": ("MiB/s", 1.0), "seq_read": ("MiB/s", 1.0),
+    "rand_write": ("IOPS", None), "rand_read": ("IOPS", None),
+    "create": ("files/s", 0.5), "stat": ("files/s", 0.5), "unlink": ("files/s", 0.5), "list": ("entries/s", 0.5),
+}
+
+
+def report(results, out, log):
+    names = [n for n in ("tmpfs", "ext4", "bindfs", "scoutfs") if n in results]
+    lines = ["| workload | unit | " + " | ".join(names) + " | scoutfs / bindfs | goal |",
+             "|---|---|" + "---|" * len(names) + "---|---|"]
+    for w, (unit, goal) in GOALS.items():
+        row = ["%.0f" % results[n][w] for n in names]
+        ratio = ""
+        verdict = ""
+        if "bindfs" in results and "scoutfs" in results:
+            rr = results["scoutfs"][w] / results["bindfs"][w]
+            ratio = "%.2f" % rr
+            if goal is not None:
+                verdict = ("met" if rr >= goal else "missed") + " (>= %.1f)" % goal
+        lines.append("| %s | %s | %s | %s | %s |" % (w, unit, " | ".join(row), ratio, verdict))
+    if "scoutfs" in results and "walk" in results["scoutfs"]:
+        w = results["scoutfs"]["walk"]
+        ratio = w["find_cold_s"] / w["walk_s"]
+        lines.append("")
+        lines.append("| query on %d files, %d changed | seconds | entries |" % (w["tree_files"], w["changed"]))
+        lines.append("|---|---|---|")
+        lines.append("| scoutfs walk-inodes meta_seq S+1 -1 (CLI start-up included) | %.3f | %d |"
+                     % (w["walk_s"], w["walk_entries"]))
+        lines.append("| find -newer, cold caches | %.2f | %d |" % (w["find_cold_s"], w["find_entries"]))
+        lines.append("| find -newer, warm caches | %.2f | %d |" % (w["find_warm_s"], w["find_entries"]))
+        lines.append("")
+        lines.append("walk-inodes is %.0fx faster than cold find (%.0fx warm); goal >= 100x: %s"
+                     % (ratio, w["find_warm_s"] / w["walk_s"], "met" if ratio >= 100 else "missed"))
+    text = "\n".join(lines)
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write(text + "\n")
+    log("")
+    log(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

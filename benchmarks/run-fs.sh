@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Filesystem benchmarks: scoutfs beside tmpfs, ext4 on a loop device and bindfs over tmpfs, in one
+# run, with ratios against bindfs (see fs/fsbench.py for the workloads and docs/benchmarks.md for
+# results). Needs root, fio, bindfs and e2fsprogs; takes 10-20 minutes (the 1,000,000-file tree
+# for the walk-inodes query is most of it).
+#
+#   benchmarks/run-fs.sh                       # everything
+#   benchmarks/run-fs.sh --tree-files 100000   # a smaller tree for the walk-inodes query
+#   benchmarks/run-fs.sh --only bindfs,scoutfs
+#
+# Idle vCPUs of these VMs halt and every FUSE round trip then pays a wake-up; the run keeps
+# /dev/cpu_dma_latency at 0 so idle vCPUs poll instead, as docs/benchmarks.md explains.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+cd "$repo"
+. ./scripts/env.sh
+for tool in fio bindfs mkfs.ext4 python3; do
+  command -v "$tool" >/dev/null || { echo "run-fs.sh needs $tool: sudo apt-get install -y fio bindfs e2fsprogs python3" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "run-fs.sh mounts filesystems: run it as root" >&2; exit 1; }
+
+echo "== building"
+mvn -B -q -ntp package -DskipTests 2>&1 | grep -v '^WARNING: ' || true
+
+out="$here/target/fs-results/$(date +%Y%m%d-%H%M%S)"
+work="$(mktemp -d /tmp/scoutfs-fsbench.XXXXXX)"
+mkdir -p "$out"
+{
+  echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB, kernel $(uname -r)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/machine.txt"
+
+# keep idle vCPUs polling for the whole run; closing the descriptor ends it
+exec 9>/dev/cpu_dma_latency
+printf '\x00\x00\x00\x00' >&9
+
+cleanup() {
+  exec 9>&- || true
+  for m in $(grep " $work" /proc/mounts | awk '{print $2}' | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+python3 "$here/fs/fsbench.py" --scoutfs "$repo/bin/scoutfs" --work "$work" --out "$out" "$@"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+echo "results: $out/report.md"
