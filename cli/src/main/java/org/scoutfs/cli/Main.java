@@ -10,6 +10,7 @@ import org.scoutfs.cli.online.StatCommand;
 import org.scoutfs.cli.online.StatfsCommand;
 import org.scoutfs.cli.online.SyncCommand;
 import org.scoutfs.cli.online.WalkInodesCommand;
+import org.scoutfs.lsm.StorageException;
 import org.scoutfs.lsm.format.Format;
 import org.scoutfs.lsm.format.FormatHash;
 
@@ -40,19 +41,30 @@ public final class Main implements Runnable {
 
     /** Runs a command line with the given output streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        try {
+            if (WalkInodesCommand.runPlainForm(args, out)) {
+                return 0;
+            }
+        } catch (RuntimeException e) {
+            return failed("walk-inodes", e, err);
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            String name = commandLine.getCommandName();
-            String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            commandLine.getErr().println("scoutfs: " + name + " failed: " + reason);
-            if (!(ex instanceof org.scoutfs.lsm.StorageException) && !(ex instanceof CliException)) {
-                ex.printStackTrace(commandLine.getErr());
-            }
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                failed(commandLine.getCommandName(), ex, commandLine.getErr()));
         return cl.execute(args);
+    }
+
+    /** Reports a command that failed, once, and gives its exit status. */
+    private static int failed(String command, Exception ex, PrintWriter err) {
+        String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        err.println("scoutfs: " + command + " failed: " + reason);
+        if (!(ex instanceof StorageException) && !(ex instanceof CliException)) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /** Prints the build's version and on-disk format. */

@@ -101,7 +101,11 @@ public final class Volume implements AutoCloseable {
         FileBlockDevice m = FileBlockDevice.open(meta, true);
         FileBlockDevice d = null;
         try {
+            m.claimExclusive("opening the volume");
             d = data == null ? null : FileBlockDevice.open(data, true);
+            if (d != null) {
+                d.claimExclusive("opening the volume");
+            }
             return new Volume(m, d, options);
         } catch (RuntimeException e) {
             m.close();

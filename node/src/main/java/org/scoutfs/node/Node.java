@@ -92,10 +92,12 @@ public final class Node implements AutoCloseable {
         long t0 = System.nanoTime();
         FileBlockDevice meta = FileBlockDevice.open(config.metaDevice(), true);
         devices.add(meta);
+        meta.claimExclusive("mounting");
         FileBlockDevice data = null;
         if (config.dataDevice() != null) {
             data = FileBlockDevice.open(config.dataDevice(), true);
             devices.add(data);
+            data.claimExclusive("mounting");
         }
         SuperBlock sb = Supers.readNewest(meta);
         Supers.checkUsable(sb, meta, data);

@@ -40,7 +40,7 @@ public record NodeConfig(Path metaDevice, Path dataDevice, Path mountPoint, Dura
         String data = j.getString("dataDevice");
         return new NodeConfig(Path.of(j.getString("metaDevice")), data == null ? null : Path.of(data),
                 Path.of(j.getString("mountPoint")), Duration.ofMillis(j.getLong("commitIntervalMs", 10_000L)),
-                j.getInteger("cacheBlocks", 16384), j.getBoolean("writebackCache", true),
+                j.getInteger("cacheBlocks", 16384), j.getBoolean("writebackCache", false),
                 j.getBoolean("posixAcl", true), Path.of(j.getString("controlDir", DEFAULT_CONTROL_DIR.toString())));
     }
 

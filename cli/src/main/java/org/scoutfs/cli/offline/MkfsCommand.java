@@ -51,8 +51,10 @@ public final class MkfsCommand implements Callable<Integer> {
         Mkfs.Options options = new Mkfs.Options(quorumCount, metaBytes, force);
         SuperBlock sb;
         try (FileBlockDevice meta = FileBlockDevice.open(device, true)) {
+            meta.claimExclusive("mkfs");
             if (dataDevice != null) {
                 try (FileBlockDevice data = FileBlockDevice.open(dataDevice, true)) {
+                    data.claimExclusive("mkfs");
                     sb = Mkfs.format(meta, data, options);
                 }
             } else {

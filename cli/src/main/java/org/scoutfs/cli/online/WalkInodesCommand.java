@@ -62,13 +62,36 @@ public final class WalkInodesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        walk(index, first, last, pathOption != null ? pathOption : path, spec.commandLine().getOut());
+        return 0;
+    }
+
+    /**
+     * The plain form {@code walk-inodes INDEX FIRST LAST [PATH]}, run without the general parser:
+     * agents run it in a loop, and building picocli's model of every command costs more than the
+     * walk itself. Returns false, having done nothing, for any other form (options, help, a wrong
+     * number of arguments), which then goes through the parser as usual.
+     */
+    public static boolean runPlainForm(String[] args, PrintWriter out) {
+        if (args.length < 4 || args.length > 5 || !args[0].equals("walk-inodes")) {
+            return false;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("-") && !args[i].equals("-1")) {
+                return false;
+            }
+        }
+        walk(args[1], args[2], args[3], args.length == 5 ? Path.of(args[4]) : null, out);
+        return true;
+    }
+
+    private static void walk(String index, String first, String last, Path path, PrintWriter out) {
         if (!index.equals("meta_seq") && !index.equals("data_seq")) {
             throw new CliException("unknown index '" + index + "', try 'meta_seq' or 'data_seq'");
         }
         Position from = parse(first, "first");
         Position to = parse(last, "last");
-        MountedVolume volume = MountedVolume.of(MountedVolume.defaultPath(pathOption != null ? pathOption : path));
-        PrintWriter out = spec.commandLine().getOut();
+        MountedVolume volume = MountedVolume.of(MountedVolume.defaultPath(path));
         long[] count = {0};
         volume.ask("walk-inodes " + index + " " + Long.toUnsignedString(from.major()) + " "
                 + Long.toUnsignedString(from.ino()) + " " + Long.toUnsignedString(to.major()) + " "
@@ -81,6 +104,5 @@ public final class WalkInodesCommand implements Callable<Integer> {
                     count[0]++;
                 });
         out.flush();
-        return 0;
     }
 }

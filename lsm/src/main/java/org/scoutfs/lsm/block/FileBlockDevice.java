@@ -3,6 +3,7 @@ package org.scoutfs.lsm.block;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -60,6 +61,28 @@ public final class FileBlockDevice implements BlockDevice {
         long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
         Path sectors = Path.of("/sys/dev/block/" + major + ":" + minor + "/size");
         return Long.parseLong(Files.readString(sectors).trim()) * 512;
+    }
+
+    /**
+     * Claims the device for this process alone, until it is closed: a second mount, or mkfs, on
+     * a device in use fails here instead of writing over a live volume. It is a POSIX record lock
+     * on the whole device, so it is released when the process dies, however it dies.
+     *
+     * <p>Only one process may act as the volume's server. While a volume has a single mount that
+     * is the whole rule; several mounts of one device elect their server by quorum instead.
+     */
+    public void claimExclusive(String purpose) {
+        try {
+            if (channel.tryLock() != null) {
+                return;
+            }
+        } catch (OverlappingFileLockException e) {
+            // this process already holds it: a second mount of the device in the same JVM
+        } catch (IOException e) {
+            throw new VolumeIoException("cannot lock " + path + " for " + purpose, e);
+        }
+        throw new BadVolumeException(path + " is in use by another mount or command; " + purpose
+                + " needs it to itself (unmount it first)");
     }
 
     public Path path() {

@@ -21,7 +21,10 @@ import java.nio.file.Path;
  *                              total_data_blocks
  * sync                         nothing; returns once everything changed before is durable
  * </pre>
- * Numbers are unsigned decimal (hex for fsid and rid).
+ * Numbers are unsigned decimal (hex for fsid and rid). Anyone may ask for {@code df} and
+ * {@code statfs}, which statfs(2) tells everyone anyway; the rest need root (the peer's
+ * credentials), because by inode number they see every inode whatever the directories allow:
+ * others get {@code error EPERM}.
  */
 public final class ControlProtocol {
     private ControlProtocol() {

@@ -15,7 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+import org.scoutfs.fuse.Errno;
 import org.scoutfs.fuse.FuseException;
 import org.scoutfs.node.Node;
 
@@ -45,7 +50,7 @@ public final class ControlServer implements AutoCloseable {
         Files.deleteIfExists(socket);
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         ch.bind(UnixDomainSocketAddress.of(socket));
-        // anyone may ask; commands that need more than a stat of the path check the caller themselves
+        // anyone may connect; serve() lets only root past the space figures
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
         ControlServer s = new ControlServer(socket, ch, new ControlCommands(node));
         s.acceptor.start();
@@ -78,8 +83,13 @@ public final class ControlServer implements AutoCloseable {
             if (request == null) {
                 return;
             }
+            String[] words = request.trim().split("\\s+");
             try {
-                commands.run(request.trim().split("\\s+"), new ControlCommands.Reply(out));
+                if (!OPEN_TO_ALL.contains(words[0]) && !isRoot(conn)) {
+                    // walks and stats by inode number see every inode, whatever the directories allow
+                    throw new FuseException(Errno.EPERM, words[0] + " needs root");
+                }
+                commands.run(words, new ControlCommands.Reply(out));
             } catch (FuseException e) {
                 out.println(ControlProtocol.ERROR + " " + e.errno().name() + " " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -92,6 +102,14 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "control connection ended", e);
         }
+    }
+
+    /** What any local user may ask: the same figures statfs(2) gives everyone. */
+    private static final Set<String> OPEN_TO_ALL = Set.of("df", "statfs");
+
+    private static boolean isRoot(SocketChannel conn) throws IOException {
+        UnixDomainPrincipal peer = conn.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        return peer.user().getName().equals("root");
     }
 
     @Override
