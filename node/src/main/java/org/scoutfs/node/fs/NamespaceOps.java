@@ -257,7 +257,7 @@ final class NamespaceOps {
                     dir.touchMtimeCtime(now);
                     fs.inodes.write(t, dir, false, seq);
                 }
-                if (victim.nlink == 0 && !lifetimes.inUse(victim.ino)) {
+                if (victim.nlink == 0 && !lifetimes.markUnlinked(victim.ino)) {
                     reaper.maybeDelete(victim.ino);
                 }
                 return;
@@ -386,7 +386,7 @@ final class NamespaceOps {
                 fs.inodes.write(t, dstDir, false, seq);
             }
         }
-        if (dst != null && !exchange && dst.nlink == 0 && !lifetimes.inUse(dst.ino)) {
+        if (dst != null && !exchange && dst.nlink == 0 && !lifetimes.markUnlinked(dst.ino)) {
             reaper.maybeDelete(dst.ino);
         }
     }

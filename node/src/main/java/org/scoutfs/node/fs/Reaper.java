@@ -73,7 +73,8 @@ final class Reaper implements AutoCloseable {
                     }
                     return;
                 }
-                if (inode.nlink > 0 || lifetimes.inUse(ino)) {
+                // in use again (a lookup raced the unlink): its last use ends in another try
+                if (inode.nlink > 0 || lifetimes.markUnlinked(ino)) {
                     return;
                 }
                 try (Txn t = fs.store.holdForDeletion()) {

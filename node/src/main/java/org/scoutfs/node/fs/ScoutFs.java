@@ -370,6 +370,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         return guard("tmpfile", () -> {
             Entry e = names.createUnnamed(ctx, parent, mode, umask);
             lifetimes.opened(e.ino());
+            lifetimes.markUnlinked(e.ino()); // born without a link: deleted at its last close unless linked
             return new Created(e, OpenReply.of(0, OpenReply.Flag.KEEP_CACHE));
         });
     }
