@@ -133,7 +133,7 @@ final class FileOps {
         if (!fs.options.posixAcl()) {
             return;
         }
-        Xattrs.Stored acl = fs.xattrs.find(inode.ino, Acls.ACCESS);
+        Xattrs.Stored acl = fs.xattrs.find(inode, Acls.ACCESS);
         if (acl != null) {
             fs.xattrs.remove(t, inode.ino, acl, seq);
             fs.xattrs.put(t, inode, Acls.ACCESS, Acls.encode(Acls.chmod(Acls.decode(acl.value()), inode.mode)), seq);
@@ -315,7 +315,7 @@ final class FileOps {
         }
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
-            Xattrs.Stored old = fs.xattrs.find(ino, name);
+            Xattrs.Stored old = fs.xattrs.find(inode, name);
             if (flags.create() && old != null) {
                 throw new FuseException(Errno.EEXIST);
             }
@@ -352,8 +352,7 @@ final class FileOps {
 
     byte[] getxattr(long ino, String name) {
         try (InodeLocks.Held l = fs.locks.read(ino)) {
-            fs.inodes.read(ino);
-            Xattrs.Stored x = fs.xattrs.find(ino, name);
+            Xattrs.Stored x = fs.xattrs.find(fs.inodes.read(ino), name);
             if (x == null) {
                 throw new FuseException(Errno.ENODATA);
             }
@@ -364,9 +363,9 @@ final class FileOps {
     /** Names of the inode's attributes; trusted ones only for root, as local filesystems do. */
     List<String> listxattr(long ino, boolean privileged) {
         try (InodeLocks.Held l = fs.locks.read(ino)) {
-            fs.inodes.read(ino);
+            Inode inode = fs.inodes.read(ino);
             List<String> names = new ArrayList<>();
-            for (Xattrs.Stored x : fs.xattrs.all(ino)) {
+            for (Xattrs.Stored x : fs.xattrs.all(inode)) {
                 String name = new String(x.name(), StandardCharsets.UTF_8);
                 if (privileged || !name.startsWith("trusted.")) {
                     names.add(name);
@@ -379,7 +378,7 @@ final class FileOps {
     void removexattr(long ino, String name) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
-            Xattrs.Stored x = fs.xattrs.find(ino, name);
+            Xattrs.Stored x = fs.xattrs.find(inode, name);
             if (x == null) {
                 throw new FuseException(Errno.ENODATA);
             }

@@ -103,7 +103,7 @@ final class NamespaceOps {
                 throw new FuseException(Errno.EEXIST);
             }
             inode = newInode(ctx, dir, ino, spec, umask);
-            List<Acls.Entry> defaultAcl = type == Inode.S_IFLNK ? null : defaultAcl(parent);
+            List<Acls.Entry> defaultAcl = type == Inode.S_IFLNK ? null : defaultAcl(dir);
             Acls.Inherited inherited = null;
             if (defaultAcl != null) {
                 inherited = Acls.inherit(defaultAcl, inode.mode & 07777);
@@ -176,7 +176,7 @@ final class NamespaceOps {
         return Inodes.fresh(ino, mode, ctx.uid(), gid, spec.rdev, fs.now());
     }
 
-    private List<Acls.Entry> defaultAcl(long dir) {
+    private List<Acls.Entry> defaultAcl(Inode dir) {
         if (!fs.options.posixAcl()) {
             return null;
         }

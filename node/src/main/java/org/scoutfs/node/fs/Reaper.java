@@ -80,7 +80,7 @@ final class Reaper implements AutoCloseable {
                 try (Txn t = fs.store.holdForDeletion()) {
                     done = !inode.isRegular() || fs.data.freeAll(t, inode, EXTENTS_PER_TXN, seq);
                     if (done) {
-                        for (Xattrs.Stored x : fs.xattrs.all(ino)) {
+                        for (Xattrs.Stored x : fs.xattrs.all(inode)) {
                             fs.xattrs.remove(t, ino, x, seq);
                         }
                         if (inode.isSymlink()) {

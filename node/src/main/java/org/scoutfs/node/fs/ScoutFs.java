@@ -124,8 +124,12 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         return lifetimes.known(first, last);
     }
 
-    /** Makes every change made so far durable. */
+    /**
+     * Makes every change made so far durable, including the deletion of files unlinked so far
+     * that nothing uses any more: after {@code rm} and a sync, the space is free on disk.
+     */
     public void sync() {
+        reaper.awaitIdle();
         guard("sync", files::fsync);
     }
 

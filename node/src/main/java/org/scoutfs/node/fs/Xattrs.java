@@ -38,7 +38,13 @@ final class Xattrs {
         return DirentItem.hash(name);
     }
 
-    Stored find(long ino, String name) {
+    /** The attribute {@code name} of {@code inode}, or null. */
+    Stored find(Inode inode, String name) {
+        // ids count up from 0: an inode that never had an attribute has none to look for
+        if (inode.nextXattrId == 0) {
+            return null;
+        }
+        long ino = inode.ino;
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         long h = hash(n);
         List<Item> items = store.scan(Zones.xattrKey(ino, h, 0, 0), Zones.xattrKey(ino, h, -1L, 255), Integer.MAX_VALUE);
@@ -105,7 +111,11 @@ final class Xattrs {
     }
 
     /** Every attribute of the inode. */
-    List<Stored> all(long ino) {
+    List<Stored> all(Inode inode) {
+        if (inode.nextXattrId == 0) {
+            return List.of();
+        }
+        long ino = inode.ino;
         List<Item> items = store.scan(Zones.xattrKey(ino, 0, 0, 0), Zones.xattrKey(ino, -1L, -1L, 255), Integer.MAX_VALUE);
         List<Stored> out = new ArrayList<>();
         for (int i = 0; i < items.size(); ) {
