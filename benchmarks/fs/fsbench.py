@@ -173,10 +173,19 @@ def create_files(d, n):
 
 
 def metadata_workloads(t):
-    # a warm-up round first, for every filesystem alike: JIT compilers and caches settle
+    # a warm-up round of every measured operation first, for every filesystem alike, so that
+    # JIT compilers and caches settle before the clock runs
     warm = os.path.join(t.mnt, "warmup")
-    create_files(warm, 2000)
-    shutil.rmtree(warm)
+    for _ in range(2):
+        create_files(warm, NFILES)
+        for i in range(NFILES):
+            os.stat(os.path.join(warm, "f%d" % i))
+        for _ in range(3):
+            os.listdir(warm)
+        for i in range(NFILES):
+            os.unlink(os.path.join(warm, "f%d" % i))
+        os.rmdir(warm)
+    t.sync()
     d = os.path.join(t.mnt, "meta")
     r = {}
     t0 = time.perf_counter()

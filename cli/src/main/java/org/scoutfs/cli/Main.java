@@ -41,12 +41,13 @@ public final class Main implements Runnable {
 
     /** Runs a command line with the given output streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // the commands agents and scripts run in loops skip the parser in their plain forms
         try {
-            if (WalkInodesCommand.runPlainForm(args, out)) {
+            if (WalkInodesCommand.runPlainForm(args, out) || SyncCommand.runPlainForm(args)) {
                 return 0;
             }
         } catch (RuntimeException e) {
-            return failed("walk-inodes", e, err);
+            return failed(args[0], e, err);
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);

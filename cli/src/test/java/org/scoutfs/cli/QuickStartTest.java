@@ -116,6 +116,9 @@ class QuickStartTest {
         CliTest.Run r = CliTest.scoutfs("walk-inodes", "meta_seq", "0", "-1", dir.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("is not on a scoutfs mount");
+        CliTest.Run sync = CliTest.scoutfs("sync", dir.toString());
+        assertThat(sync.status()).isEqualTo(1);
+        assertThat(sync.err()).startsWith("scoutfs: sync failed: ").contains("is not on a scoutfs mount");
         CliTest.Run bad = CliTest.scoutfs("walk-inodes", "size", "0", "-1", mount.root().toString());
         assertThat(bad.err()).contains("unknown index 'size'");
         CliTest.Run badPos = CliTest.scoutfs("walk-inodes", "meta_seq", "x.1", "-1", mount.root().toString());

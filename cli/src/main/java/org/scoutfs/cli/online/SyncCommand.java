@@ -16,7 +16,25 @@ public final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MountedVolume.of(MountedVolume.defaultPath(path)).lines("sync");
+        sync(path);
         return 0;
+    }
+
+    /**
+     * The plain form {@code sync [PATH]}, run without the general parser (scripts and benchmarks
+     * sync after every step, and building picocli's model costs more than the commit). Returns
+     * false, having done nothing, for any other form, which then goes through the parser.
+     */
+    public static boolean runPlainForm(String[] args) {
+        if (args.length < 1 || args.length > 2 || !args[0].equals("sync")
+                || (args.length == 2 && args[1].startsWith("-"))) {
+            return false;
+        }
+        sync(args.length == 2 ? Path.of(args[1]) : null);
+        return true;
+    }
+
+    private static void sync(Path path) {
+        MountedVolume.of(MountedVolume.defaultPath(path)).lines("sync");
     }
 }
