@@ -1,5 +1,9 @@
 package org.scoutfs.node.fs;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
 import org.scoutfs.lsm.server.ServerApi;
 
 /**
@@ -7,36 +11,61 @@ import org.scoutfs.lsm.server.ServerApi;
  * inodes come from separate runs so they land in different lock groups; a run is a whole lock
  * group, so a node's new files rarely share a lock with another node's. Numbers are never reused;
  * what is left of a run when the node stops is simply never used.
+ *
+ * <p>The server makes a reservation durable before it answers, which takes a commit; so the next
+ * run is asked for in the background while a quarter of the current one is left, and a create
+ * only waits for the server when files are made faster than a commit completes.
  */
 final class InodeNumbers {
     private static final int RUN = 1024;
+    /** Numbers left in a run when the next one is asked for. */
+    private static final int REFILL_AT = RUN / 4;
 
     private final ServerApi server;
     private final long rid;
-    private long nextDir;
-    private long endDir;
-    private long nextOther;
-    private long endOther;
+    private final Executor background = task -> Thread.ofVirtual().name("scoutfs-inode-numbers").start(task);
+    private final Run dirs = new Run();
+    private final Run others = new Run();
 
     InodeNumbers(ServerApi server, long rid) {
         this.server = server;
         this.rid = rid;
     }
 
-    synchronized long next(boolean directory) {
-        if (directory) {
-            if (nextDir == endDir) {
-                ServerApi.InodeRange r = server.allocInodes(rid, RUN);
-                nextDir = r.first();
-                endDir = r.first() + r.count();
+    long next(boolean directory) {
+        return (directory ? dirs : others).next();
+    }
+
+    /** The numbers of one kind: the run in use and the one asked for after it. */
+    private final class Run {
+        private long next;
+        private long end;
+        private CompletableFuture<ServerApi.InodeRange> coming;
+
+        synchronized long next() {
+            if (next == end) {
+                ServerApi.InodeRange r = takeComing();
+                next = r.first();
+                end = r.first() + r.count();
             }
-            return nextDir++;
+            if (end - next <= REFILL_AT && coming == null) {
+                coming = CompletableFuture.supplyAsync(() -> server.allocInodes(rid, RUN), background);
+            }
+            return next++;
         }
-        if (nextOther == endOther) {
-            ServerApi.InodeRange r = server.allocInodes(rid, RUN);
-            nextOther = r.first();
-            endOther = r.first() + r.count();
+
+        /** The run asked for in the background, or, if there is none or asking failed, one asked for now. */
+        private ServerApi.InodeRange takeComing() {
+            CompletableFuture<ServerApi.InodeRange> f = coming;
+            coming = null;
+            if (f != null) {
+                try {
+                    return f.join();
+                } catch (CompletionException e) {
+                    // asking again reports the failure, with its own cause, to this caller
+                }
+            }
+            return server.allocInodes(rid, RUN);
         }
-        return nextOther++;
     }
 }
