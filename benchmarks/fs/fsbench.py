@@ -245,8 +245,8 @@ def walk_vs_find(t, scoutfs, files, changed, log):
         picked.add((rng.randrange(dirs), rng.randrange(per_dir)))
     for d, f in picked:
         os.utime(os.path.join(root, "d%d" % d, "f%d" % f))
-    # an agent runs walk-inodes again and again; the first run of a command also writes its
-    # class-data archive (bin/scoutfs), so that one is not the one measured
+    # an agent runs walk-inodes again and again; the first run of a command after a build also
+    # records its ahead-of-time class cache (bin/scoutfs), so that one is not the one measured
     sh(scoutfs, "walk-inodes", "meta_seq", "0", "0", t.mnt, capture=True)
     t0 = time.perf_counter()
     out = sh(scoutfs, "walk-inodes", "meta_seq", str(point + 1), "-1", t.mnt, capture=True).stdout
