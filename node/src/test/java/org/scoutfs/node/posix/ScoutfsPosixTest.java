@@ -10,27 +10,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.scoutfs.node.NodeConfig;
 import org.scoutfs.node.testing.ScoutfsMount;
 
-/** The POSIX contract on a real scoutfs mount: a node in its own process serving a volume file through FUSE. */
+/**
+ * The POSIX contract on a real scoutfs mount: a node in its own process serving a volume file
+ * through FUSE. One mount serves all the tests of a class; subclasses mount with other options.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScoutfsPosixTest extends PosixContract {
-    @TempDir
-    static Path work;
-    private static ScoutfsMount mount;
-    private static final AtomicInteger tests = new AtomicInteger();
+    private ScoutfsMount mount;
+    private final AtomicInteger tests = new AtomicInteger();
+
+    /** The node's configuration for this class's mount. */
+    protected NodeConfig configure(NodeConfig config) {
+        return config;
+    }
 
     @BeforeAll
-    static void mountScoutfs() throws IOException {
+    void mountScoutfs(@TempDir Path work) throws IOException {
         assumeFalse(Boolean.getBoolean("scoutfs.skipSystemTests"), "system tests skipped by request");
         assumeTrue(Libc.geteuid() == 0, "mounting needs root");
         // the unprivileged users of the permission tests must be able to reach the mount
         Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        mount = ScoutfsMount.create(work, 4L << 30, ScoutfsMount.Mode.OWN_PROCESS);
+        mount = ScoutfsMount.create(work, 4L << 30, ScoutfsMount.Mode.OWN_PROCESS, this::configure);
     }
 
     @AfterAll
-    static void unmountScoutfs() {
+    void unmountScoutfs() {
         if (mount != null) {
             mount.close();
             mount = null;
