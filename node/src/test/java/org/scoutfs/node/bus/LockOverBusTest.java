@@ -10,6 +10,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -106,19 +107,17 @@ class LockOverBusTest {
     void conflictingWritersPingPongTheLockWithoutLosingWrites() throws Exception {
         int rounds = 40;
         List<CompletableFuture<Void>> writers = new ArrayList<>();
-        // all start together and pause between rounds, so that each round competes with the others
-        CyclicBarrier start = new CyclicBarrier(mounts.size());
+        // every round waits for all writers, so the lock must move between mounts in every round
+        CyclicBarrier round = new CyclicBarrier(mounts.size());
         for (Mount m : mounts) {
             writers.add(CompletableFuture.runAsync(() -> {
                 try {
-                    start.await();
+                    round.await(10, TimeUnit.SECONDS);
                     for (int i = 0; i < rounds; i++) {
                         m.increment();
-                        Thread.sleep(1);
+                        round.await(10, TimeUnit.SECONDS);
                     }
-                } catch (BrokenBarrierException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
+                } catch (BrokenBarrierException | TimeoutException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             }, executor));

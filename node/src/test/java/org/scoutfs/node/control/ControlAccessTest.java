@@ -1,7 +1,6 @@
 package org.scoutfs.node.control;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,18 +43,19 @@ class ControlAccessTest {
 
     @BeforeAll
     static void mount() throws IOException {
-        mount = ScoutfsMount.create(dir, 64L << 20);
-        Path shared = Files.createTempDirectory("scoutfs-probe", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwxr-xr-x")));
-        probe = Files.writeString(shared.resolve("Probe.java"), PROBE);
+        // the unprivileged prober must be able to read its source file from here
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        probe = Files.writeString(dir.resolve("Probe.java"), PROBE);
         probe.toFile().setReadable(true, false);
+        mount = ScoutfsMount.create(dir, 64L << 20);
     }
 
     @AfterAll
-    static void unmount() throws IOException {
-        mount.close();
-        Files.deleteIfExists(probe);
-        Files.deleteIfExists(probe.getParent());
+    static void unmount() {
+        if (mount != null) {
+            mount.close();
+            mount = null;
+        }
     }
 
     private static String ask(boolean asRoot, String request) throws IOException, InterruptedException {
@@ -66,11 +66,16 @@ class ControlAccessTest {
                 ? List.of(java, probe.toString(), socket.toString(), request)
                 : List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java, probe.toString(),
                         socket.toString(), request);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        Path output = Files.createTempFile(dir, "reply", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the prober finished in time").isTrue();
+            String out = Files.readString(output);
+            assertThat(p.exitValue()).as(out).isZero();
+            return out;
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test
@@ -88,5 +93,7 @@ class ControlAccessTest {
         assertThat(ask(true, "walk-inodes meta_seq 0 0 18446744073709551615 18446744073709551615"))
                 .startsWith(ControlProtocol.OK).containsPattern("(?m)^\\d+ 1$");
         assertThat(ask(true, "stat 1")).startsWith(ControlProtocol.OK).contains("meta_seq");
+        assertThat(ask(true, "sync")).startsWith(ControlProtocol.OK);
+        assertThat(ask(true, "df")).startsWith(ControlProtocol.OK).contains("total_data_blocks");
     }
 }

@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.scoutfs.node.NodeConfig;
 import org.scoutfs.node.NodeMain;
@@ -24,18 +27,43 @@ public final class NodeProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a node mounting {@code config}'s volume and waits until the mount is usable. */
+    /** How long a node may take to mount before the test gives up on it. */
+    private static final long READY_SECONDS = 120;
+
+    /**
+     * Starts a node mounting {@code config}'s volume and waits until the mount is usable. A node
+     * that fails or does not get ready in time is killed and its mount point cleared before this
+     * throws, so a failed start leaves nothing behind.
+     */
     public static NodeProcess start(NodeConfig config, Path log) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp",
                 System.getProperty("java.class.path"), NodeMain.class.getName(), config.toJson().encode());
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        String line = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = r.readLine();
-            if (!"ready".equals(line)) {
-                p.waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException("node did not start: " + Files.readString(log));
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return r.readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            try {
+                line = first.get(READY_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                line = null;
             }
+        } finally {
+            if (!"ready".equals(line)) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+                Mounts.forceUnmountIfMounted(config.mountPoint());
+            }
+        }
+        if (!"ready".equals(line)) {
+            throw new IllegalStateException("node did not start" + (line == null ? " in " + READY_SECONDS + " s" : "")
+                    + ": " + Files.readString(log));
         }
         return new NodeProcess(p, config.mountPoint(), log);
     }
@@ -47,7 +75,13 @@ public final class NodeProcess implements AutoCloseable {
     /** Unmounts from outside, as a user would, and waits for the node to finish its last commit and exit. */
     public void unmount() throws IOException, InterruptedException {
         Process u = new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start();
-        u.waitFor(60, TimeUnit.SECONDS);
+        if (!u.waitFor(60, TimeUnit.SECONDS)) {
+            u.destroyForcibly();
+            throw new IllegalStateException("umount " + mountPoint + " did not finish in 60 s");
+        }
+        if (u.exitValue() != 0) {
+            throw new IllegalStateException("umount " + mountPoint + " failed with status " + u.exitValue());
+        }
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("node did not exit after unmount; log: " + Files.readString(log));
         }

@@ -121,6 +121,19 @@ public final class ScoutfsMount implements AutoCloseable {
         return node;
     }
 
+    /**
+     * SIGKILL of a node in its own process, and a wait until the kernel mount is gone: no last
+     * commit, no farewell. Nothing is mounted afterwards; {@link #remount()} mounts again.
+     */
+    public void kill() throws InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException("only a node in its own process can be killed");
+        }
+        NodeProcess p = process;
+        process = null;
+        p.close();
+    }
+
     /** Unmounts cleanly and mounts again: what survives is what was committed. */
     public void remount() throws IOException {
         unmount();
