@@ -1,6 +1,7 @@
 package org.scoutfs.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 
 import org.scoutfs.cli.offline.MkfsCommand;
 import org.scoutfs.cli.offline.PrintCommand;
@@ -41,9 +42,11 @@ public final class Main implements Runnable {
 
     /** Runs a command line with the given output streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        // the commands agents and scripts run in loops skip the parser in their plain forms
+        // the commands agents and scripts run in loops skip the parser in their plain forms; an
+        // @file argument (expanded by the parser) is never a plain form
         try {
-            if (WalkInodesCommand.runPlainForm(args, out) || SyncCommand.runPlainForm(args)) {
+            boolean plain = Arrays.stream(args).noneMatch(a -> a.startsWith("@"));
+            if (plain && (WalkInodesCommand.runPlainForm(args, out) || SyncCommand.runPlainForm(args))) {
                 return 0;
             }
         } catch (RuntimeException e) {

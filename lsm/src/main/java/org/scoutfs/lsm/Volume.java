@@ -98,14 +98,10 @@ public final class Volume implements AutoCloseable {
 
     /** Opens the volume on {@code meta} (and {@code data}, if it has a separate data device). */
     public static Volume open(Path meta, Path data, Options options) {
-        FileBlockDevice m = FileBlockDevice.open(meta, true);
+        FileBlockDevice m = FileBlockDevice.openExclusive(meta, "opening the volume");
         FileBlockDevice d = null;
         try {
-            m.claimExclusive("opening the volume");
-            d = data == null ? null : FileBlockDevice.open(data, true);
-            if (d != null) {
-                d.claimExclusive("opening the volume");
-            }
+            d = data == null ? null : FileBlockDevice.openExclusive(data, "opening the volume");
             return new Volume(m, d, options);
         } catch (RuntimeException e) {
             m.close();

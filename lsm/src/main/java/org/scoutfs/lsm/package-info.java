@@ -15,8 +15,9 @@
  *
  * <p><b>Roles.</b> {@link org.scoutfs.lsm.server.VolumeServer} is the single writer of the super
  * block; {@link org.scoutfs.lsm.txn.NodeStore} is a node's side; they talk only through
- * {@link org.scoutfs.lsm.server.ServerApi}, so they can run in one process ({@link Volume}) or
- * in many that share the device. This module depends on the JDK alone.
+ * {@link org.scoutfs.lsm.server.ServerApi}, so they can run in one process ({@link Volume}) or,
+ * once quorum election arbitrates between mounts, in many that share the device (for now a mount
+ * claims its device whole). This module depends on the JDK alone.
  *
  * <p><b>Failures.</b> Everything reported is a {@link StorageException} subtype that says what the
  * caller can do. Damage is reported naming the block and what was wrong; nothing is repaired.

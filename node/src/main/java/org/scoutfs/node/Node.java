@@ -90,14 +90,12 @@ public final class Node implements AutoCloseable {
 
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
-        FileBlockDevice meta = FileBlockDevice.open(config.metaDevice(), true);
+        FileBlockDevice meta = FileBlockDevice.openExclusive(config.metaDevice(), "mounting");
         devices.add(meta);
-        meta.claimExclusive("mounting");
         FileBlockDevice data = null;
         if (config.dataDevice() != null) {
-            data = FileBlockDevice.open(config.dataDevice(), true);
+            data = FileBlockDevice.openExclusive(config.dataDevice(), "mounting");
             devices.add(data);
-            data.claimExclusive("mounting");
         }
         SuperBlock sb = Supers.readNewest(meta);
         Supers.checkUsable(sb, meta, data);

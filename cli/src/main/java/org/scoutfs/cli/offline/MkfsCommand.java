@@ -50,11 +50,9 @@ public final class MkfsCommand implements Callable<Integer> {
         long metaBytes = metaSize == null ? 0 : Sizes.parse(metaSize);
         Mkfs.Options options = new Mkfs.Options(quorumCount, metaBytes, force);
         SuperBlock sb;
-        try (FileBlockDevice meta = FileBlockDevice.open(device, true)) {
-            meta.claimExclusive("mkfs");
+        try (FileBlockDevice meta = FileBlockDevice.openExclusive(device, "mkfs")) {
             if (dataDevice != null) {
-                try (FileBlockDevice data = FileBlockDevice.open(dataDevice, true)) {
-                    data.claimExclusive("mkfs");
+                try (FileBlockDevice data = FileBlockDevice.openExclusive(dataDevice, "mkfs")) {
                     sb = Mkfs.format(meta, data, options);
                 }
             } else {

@@ -81,13 +81,9 @@ public final class NodeAllocator {
 
     /**
      * Makes sure at least {@code metaBlocks} metadata blocks are on hand, asking the server if
-     * not. Throws {@link NoSpaceException} if the volume cannot provide them.
+     * not; a deletion may use the volume's reserve. Throws {@link NoSpaceException} if the volume
+     * cannot provide them.
      */
-    public synchronized void reserveMeta(long metaBlocks) {
-        reserveMeta(metaBlocks, false);
-    }
-
-    /** As {@link #reserveMeta(long)}; a deletion may use the volume's reserve. */
     public synchronized void reserveMeta(long metaBlocks, boolean forDeletion) {
         if (metaAvail.total() >= metaBlocks) {
             return;

@@ -9,5 +9,9 @@
  * without asking anyone, and report with each commit what they still hold and what they freed.
  * Grants are recorded in the node's log tree record, so a node that dies loses nothing: its unused
  * grants return to free space when it is reclaimed.
+ *
+ * <p>Two metadata reserves keep a full volume usable: one that only the server's own commits may
+ * use, and one that only transactions held for deletion may use, so that removing files, which
+ * needs new blocks in a copy-on-write tree, works when nothing else can be written.
  */
 package org.scoutfs.lsm.alloc;

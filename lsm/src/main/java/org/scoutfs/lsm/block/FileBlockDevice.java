@@ -71,6 +71,18 @@ public final class FileBlockDevice implements BlockDevice {
      * <p>Only one process may act as the volume's server. While a volume has a single mount that
      * is the whole rule; several mounts of one device elect their server by quorum instead.
      */
+    /** Opens {@code path} for writing and {@linkplain #claimExclusive claims} it, or fails having left nothing open. */
+    public static FileBlockDevice openExclusive(Path path, String purpose) {
+        FileBlockDevice d = open(path, true);
+        try {
+            d.claimExclusive(purpose);
+            return d;
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
     public void claimExclusive(String purpose) {
         try {
             if (channel.tryLock() != null) {

@@ -8,7 +8,10 @@
  * data; it batches a commit's writes into large runs. The cache never needs invalidating: blocks
  * are immutable and every hit is checked against the reference's sequence.
  *
- * <p>Several processes may share a device, each with its own cache; nothing here assumes a single
- * writer.
+ * <p>Nothing in the I/O assumes a single writer: the format lets several processes share a device,
+ * each with its own cache. Until quorum election arbitrates between mounts, a process that mounts
+ * or formats a device claims it whole with a POSIX record lock
+ * ({@link org.scoutfs.lsm.block.FileBlockDevice#claimExclusive}), so a second mount or an mkfs of a
+ * live volume is refused instead of writing over it.
  */
 package org.scoutfs.lsm.block;

@@ -183,11 +183,12 @@ public final class BtreeWriter {
 
     /** Stores an item version as given, marker or value. */
     public void put(Item item) {
-        if (item.deletion()) {
-            putDeletion(item.key(), item.seq());
-        } else {
-            put(item.key(), item.seq(), item.value());
-        }
+        insert(entryOf(item));
+    }
+
+    private static Entry entryOf(Item item) {
+        return item.deletion() ? new Entry(item.key().encode(), item.seq(), BtreeBlocks.FLAG_DELETION, NO_VALUE)
+                : new Entry(item.key().encode(), item.seq(), 0, checkValue(item.value()));
     }
 
     private static byte[] checkValue(byte[] value) {
@@ -239,8 +240,7 @@ public final class BtreeWriter {
      */
     public void merge(Item item, boolean keepDeletion) {
         checkOpen();
-        Entry e = item.deletion() ? new Entry(item.key().encode(), item.seq(), BtreeBlocks.FLAG_DELETION, NO_VALUE)
-                : new Entry(item.key().encode(), item.seq(), 0, checkValue(item.value()));
+        Entry e = entryOf(item);
         if (height == 0) {
             if (!item.deletion() || keepDeletion) {
                 insert(e);

@@ -271,9 +271,14 @@ public final class VolumeServer implements ServerApi {
         return 16 + durable.totalMetaBlocks() / 1024;
     }
 
+    /** Free metadata blocks past the reserves (past the server's alone for deletions); may be negative. */
+    private long metaBeyondReserves(boolean forDeletion) {
+        return metaFree.available() - reserveForServer() - (forDeletion ? 0 : reserveForDeletes());
+    }
+
     /** Metadata blocks for nodes, leaving the reserves alone (the deletion reserve only for deletions). */
     private List<Extent> allocMetaForNodes(long blocks, boolean forDeletion) {
-        long limit = metaFree.available() - reserveForServer() - (forDeletion ? 0 : reserveForDeletes());
+        long limit = metaBeyondReserves(forDeletion);
         return limit <= 0 ? List.of() : metaFree.alloc(Math.min(blocks, limit));
     }
 
@@ -475,7 +480,7 @@ public final class VolumeServer implements ServerApi {
             return null;
         }
         long want = Math.max(16, inputBlocks * 2 + 2L * next.fsRoot().height() + 8);
-        if (metaFree.available() - reserveForDeletes() - reserveForServer() < want) {
+        if (metaBeyondReserves(false) < want) {
             return null; // not enough room to merge now; the log trees keep serving reads meanwhile
         }
         long seq = takeSeq();
@@ -493,8 +498,7 @@ public final class VolumeServer implements ServerApi {
         if (activeMerge == null || activeMerge.seq() != mergeSeq) {
             throw new IllegalStateException("merge " + mergeSeq + " is not running");
         }
-        List<Extent> more = metaFree.alloc(Math.min(blocks,
-                Math.max(0, metaFree.available() - reserveForDeletes() - reserveForServer())));
+        List<Extent> more = metaFree.alloc(Math.min(blocks, Math.max(0, metaBeyondReserves(false))));
         ExtentSet all = new ExtentSet(activeMerge.avail());
         more.forEach(all::add);
         activeMerge = new LogMergeRecord(mergeSeq, all.toList());

@@ -11,5 +11,9 @@
  * <p>When a server starts it reclaims what dead mounts left: their log trees are finalized so their
  * committed items get merged, and their grants and any interrupted merge's space go back to free
  * space.
+ *
+ * <p>The server keeps metadata in reserve for its own commits and for deletions (see
+ * {@code org.scoutfs.lsm.alloc}); a merge that would eat into the reserves is not started, and
+ * the log trees keep serving reads until there is room.
  */
 package org.scoutfs.lsm.server;

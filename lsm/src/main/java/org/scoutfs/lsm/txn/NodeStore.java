@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -69,6 +70,8 @@ public final class NodeStore implements AutoCloseable {
     private final AtomicReference<View> view = new AtomicReference<>();
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** A commit of a full memtable has been started on a thread of its own and has not finished. */
+    private final AtomicBoolean backgroundCommitPending = new AtomicBoolean();
     private LogTreesRecord tree;
     private byte[] bloom;
     private volatile Runnable beforeCommit = () -> { };
@@ -101,10 +104,6 @@ public final class NodeStore implements AutoCloseable {
         return allocator;
     }
 
-    public ServerApi server() {
-        return server;
-    }
-
     /** The current log tree record (after the last commit). */
     public synchronized LogTreesRecord logTree() {
         return tree;
@@ -117,11 +116,14 @@ public final class NodeStore implements AutoCloseable {
      */
     public ServerApi.Usage usage() {
         ServerApi.Usage u = server.usage(rid);
-        long meta = u.freeMetaBlocks() - u.callerMetaGrants() + allocator.metaAvailable();
-        long data = u.freeDataBlocks() - u.callerDataGrants() + allocator.dataAvailable();
+        long heldMeta = allocator.metaAvailable();
+        long heldData = allocator.dataAvailable();
+        long meta = u.freeMetaBlocks() - u.callerMetaGrants() + heldMeta;
+        long data = u.freeDataBlocks() - u.callerDataGrants() + heldData;
+        // the caller's grants, as the server reports them, are what this node holds unused now
         return new ServerApi.Usage(u.totalMetaBlocks(), Math.clamp(meta, 0, u.totalMetaBlocks()),
                 u.totalDataBlocks(), Math.clamp(data, 0, u.totalDataBlocks()), u.inodeCount(), u.stableSeq(),
-                allocator.metaAvailable(), allocator.dataAvailable());
+                heldMeta, heldData);
     }
 
     // ---------------------------------------------------------------- holds
@@ -324,9 +326,6 @@ public final class NodeStore implements AutoCloseable {
             commitLock.unlock();
         }
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean backgroundCommitPending =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Starts a commit on a background thread, unless one is already on its way. */
     private void commitInBackground() {

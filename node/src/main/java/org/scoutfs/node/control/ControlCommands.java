@@ -84,7 +84,8 @@ final class ControlCommands {
         long lastIno = number(w[5]);
         ScoutFs fs = node.filesystem();
         // `sync` cannot reach a FUSE filesystem, so commit here what this node changed before the walk
-        fs.sync();
+        // (without waiting for the background deletion of a large unlinked file)
+        fs.commit();
         while (true) {
             ScoutFs.IndexPage page = fs.walkInodes(data, major, ino, lastMajor, lastIno, WALK_PAGE);
             if (Long.compareUnsigned(lastMajor, page.stableSeq()) > 0) {

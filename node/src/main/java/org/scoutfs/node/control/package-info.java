@@ -25,7 +25,8 @@
  * {@code walk-inodes} first commits what this node changed, because {@code sync(1)} cannot reach a
  * FUSE filesystem. It then reads the index in pages and keeps every page within the stable sequence
  * seen by the first, so no entry at or below where the walk ends can appear later. {@code sync}
- * returns once everything changed through the mount is durable.
+ * returns once everything changed through the mount is durable, the deletion of files already
+ * unlinked and closed included; a walk's commit does not wait for those deletions.
  *
  * <p><b>Threads and access.</b> Each connection runs on its own virtual thread and may block on the
  * filesystem. Every local user may connect; {@code df} and {@code statfs} answer anyone, the rest

@@ -15,6 +15,11 @@ final class CallerGroups {
     private CallerGroups() {
     }
 
+    /** Whether the caller may act as a member of {@code gid}: a member, or root. */
+    static boolean isMemberOrRoot(RequestContext ctx, int gid) {
+        return ctx.uid() == 0 || isMember(ctx, gid);
+    }
+
     static boolean isMember(RequestContext ctx, int gid) {
         if (ctx.gid() == gid) {
             return true;

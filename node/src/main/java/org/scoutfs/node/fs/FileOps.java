@@ -9,6 +9,7 @@ import org.scoutfs.fuse.AttrReply;
 import org.scoutfs.fuse.Errno;
 import org.scoutfs.fuse.FsStats;
 import org.scoutfs.fuse.FuseException;
+import org.scoutfs.fuse.RequestContext;
 import org.scoutfs.fuse.SetAttrChanges;
 import org.scoutfs.fuse.SetxattrFlags;
 import org.scoutfs.fuse.Whence;
@@ -41,7 +42,7 @@ final class FileOps {
      * A caller without CAP_FSETID wrote to or truncated the file: setuid goes, and setgid goes if
      * the group may execute it or the caller is not in the file's group, as on local filesystems.
      */
-    static void killPrivileges(org.scoutfs.fuse.RequestContext ctx, Inode inode) {
+    private static void killPrivileges(RequestContext ctx, Inode inode) {
         if (!inode.isRegular()) {
             return;
         }
@@ -55,13 +56,13 @@ final class FileOps {
      * A chown of a file drops setuid, and setgid when the group may execute it or the caller is
      * outside the new group; the kernel leaves this to filesystems that handle privileges.
      */
-    private static void dropPrivilegesOnChown(org.scoutfs.fuse.RequestContext ctx, Inode inode) {
+    private static void dropPrivilegesOnChown(RequestContext ctx, Inode inode) {
         if (inode.isDir()) {
             return;
         }
         inode.mode &= ~Inode.S_ISUID;
         if ((inode.mode & Inode.S_ISGID) != 0
-                && ((inode.mode & 0010) != 0 || (ctx.uid() != 0 && !CallerGroups.isMember(ctx, inode.gid)))) {
+                && ((inode.mode & 0010) != 0 || !CallerGroups.isMemberOrRoot(ctx, inode.gid))) {
             inode.mode &= ~Inode.S_ISGID;
         }
     }
@@ -71,7 +72,7 @@ final class FileOps {
         return c.size().isPresent() && c.size().getAsLong() < inode.size;
     }
 
-    AttrReply setattr(org.scoutfs.fuse.RequestContext ctx, long ino, SetAttrChanges c) {
+    AttrReply setattr(RequestContext ctx, long ino, SetAttrChanges c) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
             long seq = l.writeSeq();
@@ -141,7 +142,7 @@ final class FileOps {
     }
 
     /** At open: truncates for {@code O_TRUNC}, and clears setuid/setgid when the kernel asks. */
-    void prepareOpen(org.scoutfs.fuse.RequestContext ctx, long ino, boolean truncate, boolean killPrivileges) {
+    void prepareOpen(RequestContext ctx, long ino, boolean truncate, boolean dropSetIds) {
         try (InodeLocks.Held l = fs.locks.write(ino)) {
             Inode inode = fs.inodes.read(ino);
             if (!inode.isRegular()) {
@@ -149,7 +150,7 @@ final class FileOps {
             }
             boolean shrink = truncate && inode.size > 0;
             int modeBefore = inode.mode;
-            if (killPrivileges) {
+            if (dropSetIds) {
                 killPrivileges(ctx, inode);
             }
             if (!shrink && inode.mode == modeBefore) {
@@ -179,7 +180,7 @@ final class FileOps {
         }
     }
 
-    int write(org.scoutfs.fuse.RequestContext ctx, long ino, long offset, ByteBuffer data, boolean killPrivileges) {
+    int write(RequestContext ctx, long ino, long offset, ByteBuffer data, boolean dropSetIds) {
         if (offset < 0 || offset + data.remaining() < 0) {
             throw new FuseException(Errno.EFBIG);
         }
@@ -189,7 +190,7 @@ final class FileOps {
                 throw new FuseException(inode.isDir() ? Errno.EISDIR : Errno.EINVAL);
             }
             long seq = l.writeSeq();
-            if (killPrivileges) {
+            if (dropSetIds) {
                 killPrivileges(ctx, inode);
             }
             try (Txn t = fs.store.hold()) {

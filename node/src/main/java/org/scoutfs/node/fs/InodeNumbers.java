@@ -14,7 +14,8 @@ import org.scoutfs.lsm.server.ServerApi;
  *
  * <p>The server makes a reservation durable before it answers, which takes a commit; so the next
  * run is asked for in the background while a quarter of the current one is left, and a create
- * only waits for the server when files are made faster than a commit completes.
+ * only waits for the server when files are made faster than a commit completes. A request still
+ * on its way when the node stops is let go: its numbers, like the rest of a run, are never used.
  */
 final class InodeNumbers {
     private static final int RUN = 1024;

@@ -169,7 +169,7 @@ final class NamespaceOps {
             gid = dir.gid;
             if ((mode & Inode.S_IFMT) == Inode.S_IFDIR) {
                 mode |= Inode.S_ISGID;
-            } else if ((mode & Inode.S_ISGID) != 0 && ctx.uid() != 0 && !CallerGroups.isMember(ctx, gid)) {
+            } else if ((mode & Inode.S_ISGID) != 0 && !CallerGroups.isMemberOrRoot(ctx, gid)) {
                 mode &= ~Inode.S_ISGID;
             }
         }

@@ -2,8 +2,10 @@ package org.scoutfs.node.fs;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.scoutfs.lsm.btree.Item;
@@ -55,8 +57,11 @@ final class Reaper implements AutoCloseable {
         }
         try {
             worker.execute(this::gatherAndDrain);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closing: the orphan item stays, and the final orphan pass or the next mount deletes it
+            synchronized (pending) {
+                drainQueued = false;
+            }
         }
     }
 
@@ -66,7 +71,18 @@ final class Reaper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        drain(true);
+        boolean drained = false;
+        try {
+            drain(true);
+            drained = true;
+        } finally {
+            if (!drained) {
+                // drain failed outright (an Error): the next request schedules a fresh one
+                synchronized (pending) {
+                    drainQueued = false;
+                }
+            }
+        }
     }
 
     /** Deletes what is pending until nothing is; the worker also gives up its queued mark. */
@@ -99,7 +115,7 @@ final class Reaper implements AutoCloseable {
         try {
             // deletions the worker had already taken may still be running
             worker.submit(() -> { }).get();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (ExecutionException | RejectedExecutionException e) {
             // nothing pending can finish on a closed worker
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -130,6 +130,11 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
      */
     public void sync() {
         reaper.awaitIdle();
+        commit();
+    }
+
+    /** Makes every change made so far durable; deletions still pending may land in a later commit. */
+    public void commit() {
         guard("sync", files::fsync);
     }
 
