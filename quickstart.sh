@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 . ./scripts/env.sh
+[ "$(id -u)" = 0 ] || { echo "quickstart.sh mounts a volume and asks its node for its indices: run it as root" >&2; exit 1; }
 for tool in fusermount3 setsid; do
   command -v "$tool" >/dev/null || { echo "quickstart needs $tool: sudo apt-get install -y fuse3 util-linux" >&2; exit 1; }
 done

@@ -21,7 +21,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "run-fs.sh mounts filesystems: run it as root" >&2; exit 1; }
 
 echo "== building"
-mvn -B -q -ntp package -DskipTests 2>&1 | grep -v '^WARNING: ' || true
+mvn -B -q -ntp package -DskipTests 2>&1 | { grep -v '^WARNING: ' || true; }
 
 out="$here/target/fs-results/$(date +%Y%m%d-%H%M%S)"
 work="$(mktemp -d /tmp/scoutfs-fsbench.XXXXXX)"

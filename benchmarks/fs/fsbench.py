@@ -54,6 +54,11 @@ def drop_caches():
         f.write("3\n")
 
 
+def node_running(mnt):
+    """Whether a scoutfs node serving `mnt` still runs (its command line names the mount point)."""
+    return subprocess.run(["pgrep", "-f", "NodeMain.*" + mnt], stdout=subprocess.DEVNULL).returncode == 0
+
+
 def is_mounted(path):
     target = " " + os.path.realpath(path) + " "
     with open("/proc/mounts") as f:
@@ -67,6 +72,10 @@ class Target:
         self.name = name
         self.work = os.path.join(work, name)
         self.mnt = os.path.join(self.work, "mnt")
+        # what setup() makes beside the mount, named here so that teardown() after a failed
+        # setup only looks for what is there
+        self.backing = os.path.join(self.work, "backing")
+        self.image = os.path.join(self.work, "ext4.img")
 
     def setup(self):
         os.makedirs(self.mnt, exist_ok=True)
@@ -91,7 +100,6 @@ class Tmpfs(Target):
 class Ext4(Target):
     def setup(self):
         super().setup()
-        self.image = os.path.join(self.work, "ext4.img")
         sh("truncate", "-s", "6G", self.image)
         sh("mkfs.ext4", "-q", "-F", self.image)
         sh("mount", "-o", "loop", self.image, self.mnt)
@@ -105,7 +113,6 @@ class Ext4(Target):
 class Bindfs(Target):
     def setup(self):
         super().setup()
-        self.backing = os.path.join(self.work, "backing")
         os.makedirs(self.backing, exist_ok=True)
         sh("mount", "-t", "tmpfs", "-o", "size=6g", "tmpfs", self.backing)
         sh("bindfs", self.backing, self.mnt)
@@ -126,9 +133,9 @@ class Scoutfs(Target):
 
     def setup(self):
         super().setup()
-        self.backing = os.path.join(self.work, "backing")
         os.makedirs(self.backing, exist_ok=True)
-        sh("mount", "-t", "tmpfs", "-o", "size=20g", "tmpfs", self.backing)
+        # a limit, not an allocation: the volume file is sparse and only written blocks take memory
+        sh("mount", "-t", "tmpfs", "-o", "size=25g", "tmpfs", self.backing)
         self.volume = os.path.join(self.backing, "volume")
         sh("truncate", "-s", self.size, self.volume)
         sh(self.scoutfs, "mkfs", "-Q", "1", "-m", "8G", self.volume, capture=True)
@@ -140,7 +147,11 @@ class Scoutfs(Target):
 
     def teardown(self):
         super().teardown()
-        time.sleep(1)
+        # the node writes its last commit and exits after the unmount; the volume's tmpfs can
+        # only go once it has
+        deadline = time.monotonic() + 60
+        while node_running(self.mnt) and time.monotonic() < deadline:
+            time.sleep(0.2)
         if is_mounted(self.backing):
             sh("umount", self.backing, check=False)
 
@@ -237,6 +248,9 @@ def walk_vs_find(t, scoutfs, files, changed, log):
     sh(scoutfs, "sync", t.mnt)
     marker = os.path.join(t.mnt, "marker")
     open(marker, "w").close()
+    # the point is after the marker (and its directory's change) is committed, so that the walk
+    # lists exactly the changed files
+    sh(scoutfs, "sync", t.mnt)
     time.sleep(1.1)
     point = int(sh(scoutfs, "statfs", "-s", "committed_seq", t.mnt, capture=True).stdout.strip())
     rng = random.Random(1)
@@ -288,6 +302,7 @@ def main():
         "scoutfs": lambda: Scoutfs("scoutfs", args.work, args.scoutfs, "24G"),
     }
     results = {}
+    failed = []
     for name in args.only.split(","):
         t = targets[name]()
         log("== %s" % name)
@@ -309,11 +324,19 @@ def main():
                     % (w["walk_s"], w["walk_entries"], w["find_cold_s"], w["find_warm_s"], w["find_entries"]))
                 r["walk"] = w
             results[name] = r
+        except Exception as e:  # the other filesystems still run, and the run still fails
+            log("  %s failed: %r" % (name, e))
+            failed.append(name)
         finally:
             t.teardown()
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
-    report(results, args.out, log)
+    if results:
+        report(results, args.out, log)
+    if failed:
+        log("failed: " + ", ".join(failed))
+        return 1
+    return 0
 
 
 GOALS = {
@@ -339,7 +362,7 @@ def report(results, out, log):
         lines.append("| %s | %s | %s | %s | %s |" % (w, unit, " | ".join(row), ratio, verdict))
     rounds = len(results[names[0]].get("rounds", [None]))
     lines.append("")
-    lines.append("Medians of %d round%s on each filesystem." % (rounds, "" if rounds == 1 else "s"))
+    lines.append("Medians of %d round%s on each filesystem; the query below is one run." % (rounds, "" if rounds == 1 else "s"))
     if "scoutfs" in results and "walk" in results["scoutfs"]:
         w = results["scoutfs"]["walk"]
         ratio = w["find_cold_s"] / w["walk_s"]
