@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import org.scoutfs.cli.offline.MkfsCommand;
 import org.scoutfs.cli.offline.PrintCommand;
+import org.scoutfs.cli.online.ClusterCommand;
 import org.scoutfs.cli.online.DfCommand;
 import org.scoutfs.cli.online.MountCommand;
 import org.scoutfs.cli.online.StatCommand;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
 @Command(name = "scoutfs", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Create, inspect and use scoutfs volumes.",
         subcommands = {MkfsCommand.class, PrintCommand.class, MountCommand.class, WalkInodesCommand.class,
-            StatCommand.class, DfCommand.class, StatfsCommand.class, SyncCommand.class, CommandLine.HelpCommand.class})
+            StatCommand.class, DfCommand.class, StatfsCommand.class, ClusterCommand.class, SyncCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -49,7 +49,7 @@ class CliTest {
         Path dev = sparseFile("vol", 256L << 20);
         Run mkfs = scoutfs("mkfs", "-Q", "2", dev.toString());
         assertThat(mkfs.status()).as(mkfs.err()).isZero();
-        assertThat(mkfs.out()).contains("Created scoutfs volume on " + dev).contains("quorum count:    2")
+        assertThat(mkfs.out()).contains("Created scoutfs volume on " + dev).contains("quorum:          2 of 3 quorum slots")
                 .contains("hash " + FormatHash.toHex(FormatHash.build()));
         try (Volume v = Volume.open(dev, null, Volume.Options.defaults()); Txn t = v.store().hold()) {
             t.put(new Key(Zones.FS, 5000, 200), new byte[] {1});
@@ -83,7 +83,9 @@ class CliTest {
         assertThat(scoutfs("mkfs", tiny.toString()).err()).contains("is 4 MiB; a volume needs at least 32 MiB");
 
         Path dev = sparseFile("vol", 64L << 20);
-        assertThat(scoutfs("mkfs", "-Q", "0", dev.toString()).err()).contains("quorum count must be 1..15");
+        assertThat(scoutfs("mkfs", "-Q", "0", dev.toString()).err()).contains("quorum must be 1..8, not 0");
+        assertThat(scoutfs("mkfs", "-Q", "9", dev.toString()).err())
+                .contains("quorum must be 1..8, not 9: a quorum of N needs 2N-1 quorum slots and a volume has 15");
         assertThat(scoutfs("mkfs", "-m", "lots", dev.toString()).err()).contains("'lots' is not a size");
         assertThat(scoutfs("mkfs", "-m", "60M", dev.toString()).err()).contains("metadata size of 60 MiB does not fit");
         assertThat(scoutfs("mkfs", dir.toString()).err()).contains("is a directory");

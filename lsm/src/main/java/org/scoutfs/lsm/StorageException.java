@@ -4,11 +4,12 @@ package org.scoutfs.lsm;
  * Base of every failure the storage engine reports. Each subtype says what the caller can do:
  * retry with fresh roots ({@link StaleBlockException}), stop trusting the device
  * ({@link CorruptionException}), use a matching build ({@link FormatMismatchException}), free
- * space ({@link NoSpaceException}) or look at the device ({@link VolumeIoException}).
+ * space ({@link NoSpaceException}), look at the device ({@link VolumeIoException}), find the current
+ * server ({@link NotServingException}) or give the mount up ({@link FencedException}).
  */
 public abstract sealed class StorageException extends RuntimeException
         permits CorruptionException, StaleBlockException, FormatMismatchException, NoSpaceException,
-        VolumeIoException, VolumeFailedException, BadVolumeException {
+        VolumeIoException, VolumeFailedException, BadVolumeException, NotServingException, FencedException {
     protected StorageException(String message) {
         super(message);
     }

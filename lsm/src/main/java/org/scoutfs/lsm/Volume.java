@@ -3,7 +3,6 @@ package org.scoutfs.lsm;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +12,10 @@ import org.scoutfs.lsm.block.BlockDevice;
 import org.scoutfs.lsm.block.FileBlockDevice;
 import org.scoutfs.lsm.block.MetaBlocks;
 import org.scoutfs.lsm.server.Merges;
+import org.scoutfs.lsm.server.ProcessIdentity;
 import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.lsm.server.VolumeServer;
+import org.scoutfs.lsm.format.MountedClientRecord;
 import org.scoutfs.lsm.format.SuperBlock;
 import org.scoutfs.lsm.txn.NodeStore;
 
@@ -76,8 +77,8 @@ public final class Volume implements AutoCloseable {
         if (options.finalizeBlocks() > 0) {
             serverOptions = serverOptions.withFinalizeBlocks(options.finalizeBlocks());
         }
-        this.server = VolumeServer.start(blocks, sb, serverOptions, List.of());
-        this.store = new NodeStore(new SecureRandom().nextLong(), server, blocks, options.store(),
+        this.server = VolumeServer.startExclusive(blocks, sb, serverOptions);
+        this.store = NodeStore.join(Volume.localClient(new SecureRandom().nextLong()), server, blocks, options.store(),
                 serverOptions.metaGrantBlocks(), serverOptions.dataGrantBlocks());
         server.addRootListener(store::offerRoots);
         boolean periodic = !options.commitInterval().isZero() || options.backgroundMerge();
@@ -94,6 +95,12 @@ public final class Volume implements AutoCloseable {
         } else {
             background = null;
         }
+    }
+
+    /** This process as a mounted client named {@code rid}, with no cluster address. */
+    public static MountedClientRecord localClient(long rid) {
+        ProcessIdentity self = ProcessIdentity.current();
+        return new MountedClientRecord(rid, self.pid(), self.startTime(), System.currentTimeMillis(), 0, self.host(), "");
     }
 
     /** Opens the volume on {@code meta} (and {@code data}, if it has a separate data device). */
@@ -151,7 +158,7 @@ public final class Volume implements AutoCloseable {
     /** Merges the finalized log trees once, if there are any; returns whether it merged. */
     public boolean mergeOnce() {
         synchronized (mergeLock) {
-            return Merges.runOnce(server, blocks);
+            return Merges.runOnce(server, blocks, store.rid());
         }
     }
 

@@ -2,7 +2,6 @@ package org.scoutfs.node;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,121 +19,185 @@ import io.vertx.core.Vertx;
 import org.scoutfs.fuse.FuseMount;
 import org.scoutfs.fuse.MountOptions;
 import org.scoutfs.locking.client.LockClient;
+import org.scoutfs.lsm.BadVolumeException;
 import org.scoutfs.lsm.block.BlockCache;
 import org.scoutfs.lsm.block.BlockDevice;
-import org.scoutfs.lsm.block.FileBlockDevice;
 import org.scoutfs.lsm.block.MetaBlocks;
+import org.scoutfs.lsm.block.QuorumArea;
+import org.scoutfs.lsm.format.MountedClientRecord;
+import org.scoutfs.lsm.format.QuorumSlot;
 import org.scoutfs.lsm.format.SuperBlock;
+import org.scoutfs.lsm.server.ProcessIdentity;
 import org.scoutfs.lsm.server.ServerApi;
-import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.lsm.server.VolumeServer;
 import org.scoutfs.lsm.txn.NodeStore;
 import org.scoutfs.node.bus.EventBusLockTransport;
-import org.scoutfs.node.bus.EventBusServerApi;
-import org.scoutfs.node.fs.FsInvalidator;
+import org.scoutfs.node.coherence.LockInvalidator;
+import org.scoutfs.node.fencing.CommandFencer;
+import org.scoutfs.node.fencing.Fencer;
+import org.scoutfs.node.fencing.ProcessFencer;
 import org.scoutfs.node.fs.FsOptions;
 import org.scoutfs.node.fs.LockClientLocks;
 import org.scoutfs.node.fs.ScoutFs;
+import org.scoutfs.node.membership.ClusterMembership;
+import org.scoutfs.node.membership.LocalMembership;
+import org.scoutfs.node.membership.Member;
+import org.scoutfs.node.membership.Membership;
+import org.scoutfs.node.openmap.OpenMap;
+import org.scoutfs.node.quorum.Election;
+import org.scoutfs.node.quorum.LeaderWatch;
+import org.scoutfs.node.quorum.QuorumMember;
+import org.scoutfs.node.quorum.SlotClaim;
+import org.scoutfs.node.recovery.ServerSession;
+import org.scoutfs.node.server.ServerRole;
 import org.scoutfs.node.verticle.CompactionVerticle;
-import org.scoutfs.node.verticle.LockServerVerticle;
-import org.scoutfs.node.verticle.ServerVerticle;
 
 /**
- * One node: a mounted volume served by this process.
+ * One node: a mounted volume served by this process, one of possibly many nodes of the volume.
  *
- * <p>Start order: open the devices and check the volume; start the server role (this node is
- * the only quorum member until the cluster issue adds elections) and its lock service as
- * verticles; then the node's client side, which reaches both only over the event bus, exactly as
- * a node in another process would; the filesystem; orphan cleanup; background commits and
- * merges; and finally the FUSE mount. Stopping runs the other way and ends with a final commit
- * and a farewell to the server, so a clean unmount leaves nothing to recover.
+ * <p>Start order: join the volume's cluster (or, for a node without a cluster address, a group of
+ * one); take a quorum slot if one is free and take part in the election, ready to run the server
+ * if elected; find the server and greet it; then the node's client side, which reaches the server
+ * and the lock server only over the event bus, whether they run here or elsewhere; the filesystem;
+ * deletion of the orphans nobody uses; background commits, merges and orphan scans; and finally
+ * the FUSE mount. Stopping runs the other way: a final commit and a farewell to the server, so a
+ * clean unmount leaves nothing to recover, and, if this node leads, a resignation so that another
+ * is elected at once.
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
-    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
+    private final NodeBoot boot;
     private final NodeConfig config;
     private final Vertx vertx;
-    private final List<BlockDevice> devices = new ArrayList<>();
-    private String serverDeployment;
-    private String lockServerDeployment;
+    private final Consumer<String> progress;
     private String compactionDeployment;
-    private VolumeServer server;
+    private Membership membership;
+    private LeaderWatch watch;
+    private OpenMap openMap;
+    private volatile QuorumMember member;
+    private ServerRole role;
+    private MetaBlocks blocks;
+    private long slotRetry = -1;
+    private ServerSession session;
     private NodeStore store;
     private LockClient lockClient;
     private EventBusLockTransport lockTransport;
     private ScoutFs fs;
     private FuseMount mount;
     private long fsid;
+    private SuperBlock sb;
     private boolean closed;
 
-    private Node(NodeConfig config, Vertx vertx) {
-        this.config = config;
+    private Node(NodeBoot boot, Vertx vertx, Consumer<String> progress) {
+        this.boot = boot;
+        this.config = boot.config();
         this.vertx = vertx;
+        this.progress = progress;
     }
 
-    /** Starts a node and mounts its volume; blocks until mounted. Call from a worker or virtual thread. */
-    public static Node start(Vertx vertx, NodeConfig config) throws IOException {
-        Node n = new Node(config, vertx);
+    /**
+     * Starts a node on the devices {@code boot} opened and mounts its volume; blocks until
+     * mounted. Call from a worker or virtual thread.
+     *
+     * @param progress told what the node waits for while it waits (a quorum, a server)
+     */
+    public static Node start(Vertx vertx, NodeBoot boot, Consumer<String> progress) throws IOException {
+        Node n = new Node(boot, vertx, progress);
         try {
             n.startAll();
             return n;
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error | InterruptedException e) {
             try {
                 n.close();
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
-            throw e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while mounting", e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) e;
         }
     }
 
-    private void startAll() throws IOException {
+    private void startAll() throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        FileBlockDevice meta = FileBlockDevice.openExclusive(config.metaDevice(), "mounting");
-        devices.add(meta);
-        FileBlockDevice data = null;
-        if (config.dataDevice() != null) {
-            data = FileBlockDevice.openExclusive(config.dataDevice(), "mounting");
-            devices.add(data);
-        }
-        SuperBlock sb = Supers.readNewest(meta);
-        Supers.checkUsable(sb, meta, data);
+        BlockDevice meta = boot.meta();
+        sb = boot.superBlock();
         fsid = sb.fsid();
+        long rid = boot.rid();
         MetaBlocks blocks = new MetaBlocks(meta, fsid, new BlockCache(config.cacheBlocks()));
-
-        VolumeServer.Options serverOptions = VolumeServer.Options.defaults(sb);
-        long t1 = System.nanoTime();
-        server = VolumeServer.start(blocks, sb, serverOptions, List.of());
-        long t2 = System.nanoTime();
-        serverDeployment = deploy(new ServerVerticle(fsid, server));
-        lockServerDeployment = deploy(new LockServerVerticle(fsid, server::newWriteSeq,
-                LockServerVerticle.Options.defaults()));
-
-        long rid = new SecureRandom().nextLong();
-        ServerApi api = new EventBusServerApi(vertx, fsid, CALL_TIMEOUT);
-        store = new NodeStore(rid, api, blocks, NodeStore.Options.defaults(), serverOptions.metaGrantBlocks(),
-                serverOptions.dataGrantBlocks());
-        BlockDevice dataDevice = data == null ? meta : data;
-        if (data != null) {
-            store.beforeCommit(data::force);
+        ProcessIdentity me = ProcessIdentity.current();
+        String address = boot.bind() == null ? "" : boot.bind().toString();
+        long clusterHash = ClusterHash.of();
+        membership = boot.clustered() ? new ClusterMembership(vertx, boot.clusterManager())
+                : LocalMembership.join(fsid, new Member(rid, me, address, clusterHash));
+        for (Member m : membership.members()) {
+            if (m.clusterHash() != clusterHash) {
+                throw new BadVolumeException("the node at " + m.address() + " (pid " + m.process().pid() + " on "
+                        + m.process().host() + ") runs a scoutfs build whose format or messages differ from this one's "
+                        + String.format("(cluster hash %016x, this build %016x)", m.clusterHash(), clusterHash)
+                        + "; every node of a volume must run the same build");
+            }
         }
-        FsInvalidator invalidator = new FsInvalidator(store);
-        lockTransport = new EventBusLockTransport(vertx, fsid, rid, CALL_TIMEOUT);
+        watch = new LeaderWatch(vertx, fsid);
+        await(watch.start());
+        openMap = new OpenMap(vertx, fsid, rid, membership, Duration.ofSeconds(5));
+        await(openMap.start());
+        long t1 = System.nanoTime();
+
+        this.blocks = blocks;
+        QuorumSlot slot = boot.slot();
+        if (slot != null) {
+            startVoting(slot);
+        } else if (config.cluster().quorumSlot()) {
+            // a slot may free up (a node unmounts, or its process turns out to be gone): take it then
+            slotRetry = vertx.setPeriodic(2000, id -> Thread.ofVirtual().start(() -> retryClaim(meta, rid, me, address)));
+        }
+        MountedClientRecord client = new MountedClientRecord(rid, me.pid(), me.startTime(), System.currentTimeMillis(),
+                slot != null ? MountedClientRecord.FLAG_QUORUM : 0, me.host(), address);
+        session = new ServerSession(vertx, fsid, client, watch, CALL_TIMEOUT, config.cluster().serverWait(), progress);
+        ServerApi.Welcome welcome = session.connect(config.cluster().mountTimeout());
+        long t2 = System.nanoTime();
+
+        VolumeServer.Options grants = VolumeServer.Options.defaults(sb);
+        store = new NodeStore(rid, session.api(), blocks, NodeStore.Options.defaults(), grants.metaGrantBlocks(),
+                grants.dataGrantBlocks(), welcome);
+        BlockDevice dataDevice = boot.data() == null ? meta : boot.data();
+        if (boot.data() != null) {
+            store.beforeCommit(boot.data()::force);
+        }
+        LockInvalidator invalidator = new LockInvalidator(store);
+        lockTransport = new EventBusLockTransport(vertx, fsid, rid, session, CALL_TIMEOUT);
         lockClient = new LockClient(lockTransport, invalidator, Executors.newVirtualThreadPerTaskExecutor(),
                 LockClient.Options.defaults());
         await(lockTransport.attach(lockClient));
-        fs = new ScoutFs(store, new LockClientLocks(lockClient), dataDevice, api,
-                new FsOptions(Duration.ofHours(1), config.posixAcl()), Clock.systemUTC());
+        session.attach(store, lockClient, lockTransport);
+        session.onFenced(this::giveUpFencedMount);
+        fs = new ScoutFs(store, new LockClientLocks(lockClient, store::ensureRoots), dataDevice, session.api(),
+                new FsOptions(Duration.ofHours(1), config.posixAcl()), Clock.systemUTC(), openMap);
+        openMap.answerWith(fs::openOf);
         invalidator.filesystem(fs);
         long t3 = System.nanoTime();
         fs.reclaimOrphans();
         long t4 = System.nanoTime();
-        compactionDeployment = deploy(new CompactionVerticle(store, api, blocks, config.commitInterval()));
+        compactionDeployment = await(vertx.deployVerticle(new CompactionVerticle(store, session::direct,
+                session.mergeGate().readLock(), blocks, config.commitInterval(), fs::reclaimOrphans)));
 
         MountOptions options = MountOptions.builder().fsName(config.metaDevice().toAbsolutePath().toString())
                 .subtype("scoutfs").allowOther(true).defaultPermissions(true).posixAcl(config.posixAcl())
                 .writebackCache(config.writebackCache())
+                // another node's write shows as a new size or mtime once the lock's loss invalidated
+                // the attributes; the kernel then drops the pages it cached of the file itself
+                .autoInvalidateData(true)
                 // the kernel leaves clearing setuid/setgid on writes and truncates to us, so it follows local filesystems' rules
                 .handleKillPrivV2(true)
                 // an interrupted thread would close the device's FileChannel for the whole node
@@ -144,22 +208,76 @@ public final class Node implements AutoCloseable {
         mount = FuseMount.mount(fs, config.mountPoint(), options);
         invalidator.notifier(mount.notifier());
         long t6 = System.nanoTime();
-        LOG.log(System.Logger.Level.INFO, "mounted {0} on {1} as mount {2} in {3} ms (open {4}, server {5}, "
-                        + "client {6}, orphans {7}, background {8}, fuse {9})", config.metaDevice(), config.mountPoint(),
-                Long.toHexString(rid), ms(t0, t6), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5), ms(t5, t6));
+        LOG.log(System.Logger.Level.INFO, "mounted {0} on {1} as mount {2} ({3}) with the server of term {4} in {5} ms "
+                        + "(cluster {6}, quorum {7}, client {8}, orphans {9}, fuse {10})", config.metaDevice(),
+                config.mountPoint(), Long.toHexString(rid), slot == null ? "no quorum slot" : "quorum slot " + slot.slot(),
+                session.term(), ms(t0, t6), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t5, t6));
+    }
+
+    /** Takes part in elections from quorum slot {@code slot}, ready to run the server if elected. */
+    private void startVoting(QuorumSlot slot) {
+        Fencer command = config.cluster().fenceCommand().isEmpty() ? null
+                : new CommandFencer(Path.of(config.cluster().fenceCommand()), Duration.ofSeconds(30));
+        role = new ServerRole(vertx, fsid, boot.rid(), boot.meta(), blocks,
+                new ProcessFencer(command, Duration.ofSeconds(10)), membership, ServerRole.Options.defaults(),
+                gone -> reapOrphansSoon());
+        QuorumMember m = new QuorumMember(vertx, boot.meta(), fsid, slot, sb.quorumSlots(),
+                Election.Timing.of(sb.quorumCount(), config.cluster().heartbeatTimeout().toMillis()), role, watch);
+        role.member(m);
+        membership.onLeft(m::memberGone);
+        await(m.start());
+        member = m;
+    }
+
+    private synchronized void retryClaim(BlockDevice meta, long rid, ProcessIdentity me, String address) {
+        if (closed || member != null) {
+            return;
+        }
+        try {
+            QuorumSlot slot = SlotClaim.claim(meta, fsid, sb.quorumSlots(), rid, me, address);
+            if (slot != null) {
+                vertx.cancelTimer(slotRetry);
+                LOG.log(System.Logger.Level.INFO, "took quorum slot {0}, which came free", slot.slot());
+                startVoting(slot);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "taking a quorum slot failed: " + e.getMessage());
+        }
+    }
+
+    private void reapOrphansSoon() {
+        ScoutFs f = fs;
+        if (f != null) {
+            Thread.ofVirtual().name("scoutfs-orphans").start(() -> {
+                try {
+                    f.reclaimOrphans();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "deleting the orphans of a mount declared gone failed; "
+                            + "the next orphan scan tries again", e);
+                }
+            });
+        }
+    }
+
+    /** The server declared this mount gone: nothing it holds may reach the volume, so the mount goes. */
+    private void giveUpFencedMount() {
+        FuseMount m = mount;
+        if (m != null) {
+            try {
+                m.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "unmounting the fenced mount failed", e);
+            }
+        }
     }
 
     private static long ms(long from, long to) {
         return (to - from) / 1_000_000;
     }
 
-    private String deploy(io.vertx.core.Deployable verticle) {
-        return await(vertx.deployVerticle(verticle));
-    }
-
     private static <T> T await(Future<T> f) {
         try {
-            return f.toCompletionStage().toCompletableFuture().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return f.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
@@ -176,7 +294,7 @@ public final class Node implements AutoCloseable {
 
     /** This mount's id among the volume's mounts. */
     public long rid() {
-        return store.rid();
+        return boot.rid();
     }
 
     /** Volume-wide space and inode figures, with this node's open transaction counted. */
@@ -197,6 +315,17 @@ public final class Node implements AutoCloseable {
         return mount.termination();
     }
 
+    /** True while this node leads and its server is up. */
+    public boolean leads() {
+        ServerRole r = role;
+        return r != null && r.serverUp();
+    }
+
+    /** What this node knows of the cluster, for {@code scoutfs cluster}. */
+    public ClusterStatus clusterStatus() {
+        return ClusterStatus.of(this, boot.meta(), sb, membership, watch, member, session);
+    }
+
     /** Unmounts (if still mounted), commits everything, says farewell to the server and stops. */
     @Override
     public synchronized void close() {
@@ -204,6 +333,9 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        if (slotRetry >= 0) {
+            vertx.cancelTimer(slotRetry);
+        }
         List<RuntimeException> failures = new ArrayList<>();
         step(failures, () -> {
             if (mount != null) {
@@ -214,21 +346,27 @@ public final class Node implements AutoCloseable {
                 }
             }
         });
-        // background commits and merges stop before the final commit
-        step(failures, () -> undeploy(compactionDeployment));
+        // background commits, merges and orphan scans stop before the final commit
+        step(failures, () -> {
+            if (compactionDeployment != null) {
+                await(vertx.undeploy(compactionDeployment));
+            }
+        });
         step(failures, () -> {
             if (fs != null) {
                 fs.close();
             }
         });
         step(failures, () -> {
-            if (store != null && !store.failed()) {
+            if (store != null && !store.failed() && session != null && session.failure() == null) {
                 store.close();
             }
         });
         step(failures, () -> {
             if (lockTransport != null) {
-                await(lockTransport.farewell());
+                if (session != null && session.failure() == null && session.connected()) {
+                    await(lockTransport.farewell());
+                }
                 lockTransport.close();
             }
         });
@@ -238,25 +376,43 @@ public final class Node implements AutoCloseable {
             }
         });
         step(failures, () -> {
-            if (server != null && !server.failed()) {
-                server.sync();
+            if (session != null) {
+                session.close();
             }
         });
-        step(failures, () -> undeploy(lockServerDeployment));
-        step(failures, () -> undeploy(serverDeployment));
-        for (BlockDevice d : devices) {
-            step(failures, d::close);
-        }
+        step(failures, () -> {
+            QuorumMember m = member;
+            if (m != null) {
+                m.resign();
+                m.close();
+            } else if (boot.slot() != null) {
+                // taken at boot and never used: give it back for the next node
+                QuorumSlot onDisk = QuorumArea.read(boot.meta(), fsid, boot.slot().slot());
+                if (onDisk.ownerRid() == boot.rid()) {
+                    QuorumArea.write(boot.meta(), fsid, onDisk.released());
+                }
+            }
+        });
+        step(failures, () -> {
+            if (openMap != null) {
+                openMap.close();
+            }
+        });
+        step(failures, () -> {
+            if (watch != null) {
+                watch.close();
+            }
+        });
+        step(failures, () -> {
+            if (membership != null) {
+                membership.close();
+            }
+        });
+        step(failures, boot::close);
         if (!failures.isEmpty()) {
             RuntimeException first = failures.getFirst();
             failures.stream().skip(1).forEach(first::addSuppressed);
             throw first;
-        }
-    }
-
-    private void undeploy(String id) {
-        if (id != null) {
-            await(vertx.undeploy(id));
         }
     }
 
@@ -266,5 +422,14 @@ public final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             failures.add(e);
         }
+    }
+
+    // for ClusterStatus
+    QuorumMember quorumMember() {
+        return member;
+    }
+
+    ServerRole serverRole() {
+        return role;
     }
 }

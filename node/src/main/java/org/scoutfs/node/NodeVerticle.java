@@ -1,5 +1,7 @@
 package org.scoutfs.node;
 
+import java.util.function.Consumer;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -17,21 +19,30 @@ import org.scoutfs.node.control.ControlServer;
 public final class NodeVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(NodeVerticle.class.getName());
 
+    private final NodeBoot boot;
     private final NodeConfig config;
     private final Runnable ready;
+    private final Consumer<String> progress;
     private volatile Node node;
     private volatile ControlServer control;
     private boolean shutDown;
 
-    public NodeVerticle(NodeConfig config, Runnable ready) {
-        this.config = config;
+    /**
+     * @param boot     the node's opened devices and identity
+     * @param ready    told once the mount is usable
+     * @param progress told what the node waits for, while it waits
+     */
+    public NodeVerticle(NodeBoot boot, Runnable ready, Consumer<String> progress) {
+        this.boot = boot;
+        this.config = boot.config();
         this.ready = ready;
+        this.progress = progress;
     }
 
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
-            node = Node.start(vertx, config);
+            node = Node.start(vertx, boot, progress);
             control = ControlServer.start(config.controlDir(), config.mountPoint(), node);
             node.unmounted().whenComplete((v, e) -> {
                 LOG.log(System.Logger.Level.INFO, "{0} was unmounted; stopping", config.mountPoint());

@@ -26,8 +26,11 @@ public final class MkfsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-Q", "--quorum-count"}, paramLabel = "N", defaultValue = "1",
-            description = "Number of quorum members (1..15) that elect the server (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-Q", "--quorum"}, paramLabel = "N", defaultValue = "1",
+            description = {"The quorum (1..8): how many quorum members' votes elect the server. Up to 2N-1 mounts "
+                    + "take quorum slots and vote, so any N of them are a majority; with fewer than N members up "
+                    + "there is no server and mounts wait. -Q 2 with three mounts survives losing any one "
+                    + "(default: ${DEFAULT-VALUE}, a volume one node mounts alone)."})
     int quorumCount;
 
     @Option(names = {"-f", "--force"}, description = "Overwrite an existing volume or filesystem.")
@@ -68,7 +71,7 @@ public final class MkfsCommand implements Callable<Integer> {
                 Sizes.human(Format.META_BLOCK_SIZE), Sizes.human(sb.totalMetaBlocks() << Format.META_BLOCK_SHIFT));
         out.printf("  data:            %d blocks of %s (%s)%n", sb.totalDataBlocks(),
                 Sizes.human(Format.DATA_BLOCK_SIZE), Sizes.human(sb.totalDataBlocks() << Format.DATA_BLOCK_SHIFT));
-        out.printf("  quorum count:    %d%n", sb.quorumCount());
+        out.printf("  quorum:          %d of %d quorum slots%n", sb.quorumCount(), sb.quorumSlots());
         return 0;
     }
 }

@@ -30,11 +30,16 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "mount", mixinStandardHelpOptions = true,
         description = {"Mount the scoutfs volume on DEV at MNT through FUSE. A node process serves the mount until "
                 + "it is unmounted with umount(8) or fusermount3 -u; this command returns once the mount is usable.",
-            "Options (-o, comma-separated): data_dev=PATH (separate data device), server_addr=ADDR (accepted for "
-                    + "clusters; a single node serves itself), commit_interval_ms=N, cache_blocks=N, acl, noacl, "
-                    + "writeback_cache, nowriteback_cache, log=PATH (node log, default /var/log/scoutfs/...)."})
+            "Options (-o, comma-separated): data_dev=PATH (separate data device); server_addr=HOST:PORT (this "
+                    + "node's cluster address: the volume's nodes find each other through the addresses their quorum "
+                    + "slots record; without it the node mounts the volume alone); peer=HOST:PORT (another node to "
+                    + "join, repeatable); noquorum (do not take a quorum slot: mount without a vote); "
+                    + "quorum_heartbeat_timeout_ms=N (how long a silent leader is waited for, default 2500); "
+                    + "mount_timeout_s=N (how long to wait for a quorum, default 60); server_wait_s=N (how long "
+                    + "operations wait for a server before failing, default 60); fence_command=PATH (the program "
+                    + "that fences nodes, instead of killing their processes on this host); commit_interval_ms=N, cache_blocks=N, acl, noacl, writeback_cache, "
+                    + "nowriteback_cache, log=PATH (node log, default /var/log/scoutfs/...)."})
 public final class MountCommand implements Callable<Integer> {
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
     @Spec
     CommandSpec spec;
@@ -60,6 +65,8 @@ public final class MountCommand implements Callable<Integer> {
             throw new CliException("mount point " + mountPoint + " is not a directory");
         }
         NodeConfig config = NodeConfig.defaults(device.toAbsolutePath(), mountPoint.toAbsolutePath());
+        NodeConfig.Cluster cluster = config.cluster();
+        List<String> peers = new ArrayList<>();
         Path log = null;
         for (String group : options) {
             for (String opt : group.split(",")) {
@@ -70,11 +77,28 @@ public final class MountCommand implements Callable<Integer> {
                 String value = kv.length == 2 ? kv[1] : null;
                 switch (kv[0]) {
                     case "data_dev" -> config = config.withDataDevice(Path.of(required(kv[0], value)).toAbsolutePath());
-                    case "server_addr" -> required(kv[0], value);
+                    case "server_addr" -> cluster = cluster.withServerAddr(address(kv[0], value));
+                    case "peer" -> peers.add(address(kv[0], value));
+                    case "noquorum" -> cluster = cluster.withQuorumSlot(false);
+                    case "quorum_heartbeat_timeout_ms" -> {
+                        long ms = positive(kv[0], value);
+                        if (ms < 500 || ms > 60_000) {
+                            throw new CliException("mount option quorum_heartbeat_timeout_ms must be 500..60000, not " + ms);
+                        }
+                        cluster = cluster.withHeartbeatTimeout(Duration.ofMillis(ms));
+                    }
+                    case "mount_timeout_s" -> cluster = cluster.withMountTimeout(Duration.ofSeconds(positive(kv[0], value)));
+                    case "server_wait_s" -> cluster = cluster.withServerWait(Duration.ofSeconds(positive(kv[0], value)));
+                    case "fence_command" -> {
+                        Path cmd = Path.of(required(kv[0], value)).toAbsolutePath();
+                        if (!Files.isExecutable(cmd)) {
+                            throw new CliException("fence_command " + cmd + " is not an executable file");
+                        }
+                        cluster = cluster.withFenceCommand(cmd.toString());
+                    }
                     case "commit_interval_ms" -> config = config.withCommitInterval(Duration.ofMillis(positive(kv[0], value)));
-                    case "cache_blocks" -> config = new NodeConfig(config.metaDevice(), config.dataDevice(),
-                            config.mountPoint(), config.commitInterval(), (int) positive(kv[0], value),
-                            config.writebackCache(), config.posixAcl(), config.controlDir());
+                    case "cache_blocks" -> config = config.withCacheBlocks((int) Math.min(Integer.MAX_VALUE,
+                            positive(kv[0], value)));
                     case "acl" -> config = config.withPosixAcl(true);
                     case "noacl" -> config = config.withPosixAcl(false);
                     case "writeback_cache" -> config = config.withWritebackCache(true);
@@ -87,6 +111,13 @@ public final class MountCommand implements Callable<Integer> {
                 }
             }
         }
+        if (!peers.isEmpty()) {
+            if (!cluster.clustered()) {
+                throw new CliException("mount option peer needs server_addr: a node joins others at its own address");
+            }
+            cluster = cluster.withPeers(peers);
+        }
+        config = config.withCluster(cluster);
         String control = System.getenv("SCOUTFS_CONTROL_DIR");
         if (control != null && !control.isEmpty()) {
             config = config.withControlDir(Path.of(control));
@@ -103,6 +134,22 @@ public final class MountCommand implements Callable<Integer> {
             throw new CliException("mount option " + name + " needs a value");
         }
         return value;
+    }
+
+    /** A cluster address, HOST:PORT (or HOST, for the default port), checked here so a typo fails before the node starts. */
+    private static String address(String name, String value) {
+        String v = required(name, value);
+        try {
+            org.scoutfs.node.membership.ClusterSetup.HostPort hp = org.scoutfs.node.membership.ClusterSetup.HostPort.parse(v,
+                    org.scoutfs.node.membership.ClusterSetup.DEFAULT_PORT);
+            if (hp.host().isEmpty()) {
+                throw new IllegalArgumentException("no host");
+            }
+            java.net.InetAddress.getByName(hp.host());
+            return hp.toString();
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            throw new CliException("mount option " + name + "=" + v + " is not a usable HOST:PORT: " + e.getMessage());
+        }
     }
 
     private static long positive(String name, String value) {
@@ -128,28 +175,41 @@ public final class MountCommand implements Callable<Integer> {
         return dir.resolve("mount" + name + ".log");
     }
 
-    /** Starts the node in its own session (so a closing terminal does not end it) and waits for "ready". */
+    /**
+     * Starts the node in its own session (so a closing terminal does not end it) and waits for
+     * "ready", passing on what the node says it waits for meanwhile.
+     */
     private int spawn(NodeConfig config, Path log) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
+        List<String> cmd = new ArrayList<>(List.of("setsid", java));
+        cmd.addAll(NodeMain.JVM_FLAGS);
+        cmd.addAll(List.of("-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
                 config.toJson().encode()));
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                return r.readLine();
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    if (!l.startsWith("status: ")) {
+                        return l;
+                    }
+                    err.println("scoutfs: mount: " + l.substring("status: ".length()));
+                    err.flush();
+                }
+                return null;
             } catch (IOException e) {
                 return null;
             }
         });
+        Duration readyTimeout = config.cluster().mountTimeout().plusMinutes(1);
         String line;
         try {
-            line = ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            line = ready.get(readyTimeout.toSeconds(), TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             p.toHandle().destroy();
-            throw new CliException("the node did not mount " + mountPoint + " within " + READY_TIMEOUT.toSeconds()
+            throw new CliException("the node did not mount " + mountPoint + " within " + readyTimeout.toSeconds()
                     + " s; see " + log);
         } catch (java.util.concurrent.ExecutionException e) {
             line = null;

@@ -51,6 +51,8 @@ final class ClientLock {
     LockMode granted = LockMode.NULL;
     /** The sequence of the last WRITE or WRITE_ONLY grant while held writable, else 0. */
     long writeSeq;
+    /** The server commit that the last grant said reads under this lock must see, at least. */
+    long commitSeq;
     Exchange exchange = Exchange.NONE;
     LockMode requested;
     Invalidation invalidation;

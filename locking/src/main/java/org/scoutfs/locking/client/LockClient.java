@@ -152,8 +152,11 @@ public final class LockClient implements AutoCloseable {
 
     // Inbound from the server, through the transport.
 
-    /** The server granted {@code range} in {@code mode}, answering this node's request. */
-    public void granted(LockRange range, LockMode mode, long writeSeq) {
+    /**
+     * The server granted {@code range} in {@code mode}, answering this node's request. Reads under
+     * the lock must see at least server commit {@code commitSeq} (see {@link LockHandle#commitSeq()}).
+     */
+    public void granted(LockRange range, LockMode mode, long writeSeq, long commitSeq) {
         locked(after -> {
             ClientLock lock = locks.get(range);
             if (lock == null) {
@@ -175,6 +178,7 @@ public final class LockClient implements AutoCloseable {
             lock.requested = null;
             lock.granted = mode;
             lock.writeSeq = writable(mode) ? writeSeq : 0;
+            lock.commitSeq = Math.max(lock.commitSeq, commitSeq);
             settle(lock, after);
             dropIdle(after);
             return null;
@@ -305,7 +309,7 @@ public final class LockClient implements AutoCloseable {
             } else if (lock.admits(w.mode())) {
                 it.remove();
                 lock.users[w.mode().code()]++;
-                LockHandle handle = new LockHandle(this, lock.range, w.mode(), lock.writeSeq);
+                LockHandle handle = new LockHandle(this, lock.range, w.mode(), lock.writeSeq, lock.commitSeq);
                 after.add(() -> {
                     if (!w.future().complete(handle)) {
                         handle.close();
@@ -412,6 +416,57 @@ public final class LockClient implements AutoCloseable {
             failWaiters(new IllegalStateException("lock client closed"), after);
             return null;
         });
+    }
+
+    // Recovery, when the lock server changed (a failover).
+
+    /** A lock this node holds, as it reports it to a new lock server. */
+    public record Held(LockRange range, LockMode mode, long writeSeq) {
+    }
+
+    /**
+     * Every lock this node holds, for a new lock server to start from. A lock being invalidated is
+     * reported in the mode it still has: the new server may ask again, and a repeated
+     * invalidation waits for the one in progress. Locks being dropped are not reported; their
+     * NULL request is not sent again, since the new server does not know them anyway.
+     */
+    public List<Held> recoveryReport() {
+        return locked(after -> {
+            List<Held> out = new ArrayList<>();
+            for (ClientLock lock : locks.values()) {
+                if (lock.exchange == ClientLock.Exchange.DROP_REQUESTED) {
+                    lock.exchange = ClientLock.Exchange.NONE;
+                    lock.requested = null;
+                    settle(lock, after);
+                }
+                if (lock.granted != LockMode.NULL) {
+                    out.add(new Held(lock.range, lock.granted, lock.writeSeq));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Sends again every request the old lock server may not have answered, to the new one. Call
+     * after the new server took this node's {@linkplain #recoveryReport report}.
+     */
+    public void resendRequests() {
+        locked(after -> {
+            for (ClientLock lock : locks.values()) {
+                if (lock.exchange == ClientLock.Exchange.REQUESTING) {
+                    LockRange range = lock.range;
+                    LockMode mode = lock.requested;
+                    after.add(() -> send(range, mode));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The highest write sequence of the locks this node holds. */
+    public long highestWriteSeq() {
+        return locked(after -> locks.values().stream().mapToLong(l -> l.writeSeq).max().orElse(0));
     }
 
     // Observation, for tests, the simulation and status reports.

@@ -15,13 +15,15 @@ public final class LockHandle implements AutoCloseable {
     private final LockRange range;
     private final LockMode mode;
     private final long writeSeq;
+    private final long commitSeq;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    LockHandle(LockClient client, LockRange range, LockMode mode, long writeSeq) {
+    LockHandle(LockClient client, LockRange range, LockMode mode, long writeSeq, long commitSeq) {
         this.client = client;
         this.range = range;
         this.mode = mode;
         this.writeSeq = writeSeq;
+        this.commitSeq = commitSeq;
     }
 
     public LockRange range() {
@@ -40,6 +42,14 @@ public final class LockHandle implements AutoCloseable {
      */
     public long writeSeq() {
         return writeSeq;
+    }
+
+    /**
+     * The server commit that the lock's grant named: it made the previous holder's changes under
+     * the lock durable, so reads under this handle must use roots at least that new.
+     */
+    public long commitSeq() {
+        return commitSeq;
     }
 
     public boolean isOpen() {

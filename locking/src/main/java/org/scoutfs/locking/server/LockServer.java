@@ -49,6 +49,7 @@ public final class LockServer {
     private final LongSupplier writeSeqs;
     private final NavigableMap<LockRange, ServerLock> locks = new TreeMap<>();
     private final AtomicBoolean entered = new AtomicBoolean();
+    private boolean recovering;
 
     /**
      * @param writeSeqs hands out a fresh, globally increasing sequence for each WRITE or WRITE_ONLY
@@ -56,24 +57,80 @@ public final class LockServer {
      *                  context, so it must be quick
      */
     public LockServer(Outbox outbox, LongSupplier writeSeqs) {
+        this(outbox, writeSeqs, false);
+    }
+
+    /**
+     * @param recovering true for a server that takes over from another: it learns what clients
+     *                   hold from their {@linkplain #recover reports} and grants nothing until
+     *                   {@link #finishRecovery()}
+     */
+    public LockServer(Outbox outbox, LongSupplier writeSeqs, boolean recovering) {
         this.outbox = outbox;
         this.writeSeqs = writeSeqs;
+        this.recovering = recovering;
+    }
+
+    /**
+     * During recovery: {@code client} reports that it holds {@code range} in {@code mode}, as the
+     * last lock server granted it. Reports may come in any order and may repeat.
+     *
+     * @throws IllegalStateException if recovery is over
+     */
+    public void recover(long client, LockRange range, LockMode mode) {
+        enter();
+        try {
+            if (!recovering) {
+                throw new IllegalStateException("lock report from client " + Long.toHexString(client)
+                        + " after recovery ended");
+            }
+            if (mode != LockMode.NULL) {
+                locks.computeIfAbsent(range, ServerLock::new).setGranted(client, mode);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Every client of the last server has reported, or been declared gone: grant what was asked
+     * meanwhile, invalidating holders as needed.
+     */
+    public void finishRecovery() {
+        enter();
+        try {
+            recovering = false;
+            for (ServerLock lock : new ArrayList<>(locks.values())) {
+                serve(lock);
+            }
+        } finally {
+            leave();
+        }
+    }
+
+    public boolean recovering() {
+        return recovering;
     }
 
     /**
      * {@code client} wants {@code range} in {@code mode}; NULL is how a client gives a lock up.
-     * The answer is a later {@link Outbox#grant}.
+     * The answer is a later {@link Outbox#grant}. A client sends one request per lock at a time; the
+     * same request sent again (after a lost answer) is taken once.
      *
-     * @throws IllegalStateException if the client already waits for this lock: clients send one
-     *                               request per lock at a time
+     * @throws IllegalStateException if the client asks for another mode while its earlier request still waits
      */
     public void request(long client, LockRange range, LockMode mode) {
         enter();
         try {
             ServerLock lock = locks.computeIfAbsent(range, ServerLock::new);
-            if (lock.hasRequestFrom(client)) {
+            LockMode waiting = lock.requestedBy(client);
+            if (waiting == mode) {
+                return;
+            }
+            if (waiting != null) {
                 throw new IllegalStateException("client " + Long.toHexString(client)
-                        + " asked for lock " + range + " in " + mode + " while its earlier request still waits");
+                        + " asked for lock " + range + " in " + mode + " while its earlier request for " + waiting
+                        + " still waits");
             }
             lock.queue.addLast(new ServerLock.Request(client, mode));
             serve(lock);
@@ -142,6 +199,9 @@ public final class LockServer {
      * is what keeps a stream of readers from starving a writer.
      */
     private void serve(ServerLock lock) {
+        if (recovering) {
+            return; // what clients hold is not known yet
+        }
         while (lock.invalidating.isEmpty() && !lock.queue.isEmpty()) {
             ServerLock.Request head = lock.queue.peekFirst();
             for (Map.Entry<Long, LockMode> holder : lock.granted.entrySet()) {

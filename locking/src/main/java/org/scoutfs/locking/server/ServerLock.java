@@ -37,13 +37,14 @@ final class ServerLock {
         this.range = range;
     }
 
-    boolean hasRequestFrom(long client) {
+    /** The mode {@code client}'s queued request asks for, or null if it has none queued. */
+    LockMode requestedBy(long client) {
         for (Request r : queue) {
             if (r.client() == client) {
-                return true;
+                return r.mode();
             }
         }
-        return false;
+        return null;
     }
 
     /** True when nobody holds, wants or is giving up this lock, so the server can forget it. */

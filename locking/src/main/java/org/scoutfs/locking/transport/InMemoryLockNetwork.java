@@ -255,7 +255,7 @@ public final class InMemoryLockNetwork {
         switch (m) {
             case Request r -> server.request(r.client(), r.range(), r.mode());
             case Acknowledgement a -> server.acknowledge(a.client(), a.range(), a.mode());
-            case Grant g -> client(g.client()).granted(g.range(), g.mode(), g.writeSeq());
+            case Grant g -> client(g.client()).granted(g.range(), g.mode(), g.writeSeq(), 0);
             case Invalidation i -> client(i.client()).invalidate(i.range(), i.from(), i.to())
                     .thenAccept(now -> post(new Acknowledgement(i.client(), i.range(), now)));
         }

@@ -50,6 +50,12 @@ public final class FreeSpace {
         return got;
     }
 
+    /** Returns blocks just taken with {@link #alloc} and never handed out: free again at once. */
+    public void giveBack(Extent e) {
+        free.add(e);
+        persisted.add(e.start(), e.len());
+    }
+
     /** Frees blocks that the commit being prepared stops referencing. */
     public void freeAfterCommit(long start, long len) {
         pending.add(start, len);

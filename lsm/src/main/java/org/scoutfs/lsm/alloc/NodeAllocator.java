@@ -49,6 +49,11 @@ public final class NodeAllocator {
         public long freedDataBlocks() {
             return freedData.total();
         }
+
+        /** Nothing allocated or freed. */
+        public boolean isEmpty() {
+            return allocatedMeta.isEmpty() && allocatedData.isEmpty() && freedMeta.isEmpty() && freedData.isEmpty();
+        }
     }
 
     /** What a commit reports: remaining grants and what the committed transaction freed. */

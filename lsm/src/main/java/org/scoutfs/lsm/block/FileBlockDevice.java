@@ -83,6 +83,30 @@ public final class FileBlockDevice implements BlockDevice {
         }
     }
 
+    /**
+     * Opens {@code path} for writing and claims a share of it: the nodes of a cluster share their
+     * device with each other, but not with a node alone on it or with mkfs, which claim it
+     * exclusively. Like {@link #openExclusive}, the claim goes with the process.
+     */
+    public static FileBlockDevice openShared(Path path, String purpose) {
+        FileBlockDevice d = open(path, true);
+        try {
+            if (d.channel.tryLock(0, Long.MAX_VALUE, true) == null) {
+                throw new BadVolumeException(path + " is in use by a mount that keeps it to itself (mounted without "
+                        + "a cluster address) or by a command that needs it alone; " + purpose + " must wait for it");
+            }
+            return d;
+        } catch (OverlappingFileLockException e) {
+            return d; // this process already holds it: several nodes of one volume in one JVM
+        } catch (IOException e) {
+            d.close();
+            throw new VolumeIoException("cannot lock " + path + " for " + purpose, e);
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
     public void claimExclusive(String purpose) {
         try {
             if (channel.tryLock() != null) {

@@ -55,4 +55,26 @@ public final class Bytes {
         }
         b[off] = (byte) v;
     }
+
+    /**
+     * Writes a short text into a {@link Layouts#NAME64} field: its UTF-8 length, then its bytes.
+     *
+     * @throws IllegalArgumentException if it does not fit
+     */
+    public static void putName64(byte[] b, int off, String text) {
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (t.length > Layouts.NAME64_SIZE - 1) {
+            throw new IllegalArgumentException("\"" + text + "\" is longer than " + (Layouts.NAME64_SIZE - 1) + " bytes");
+        }
+        b[off] = (byte) t.length;
+        System.arraycopy(t, 0, b, off + 1, t.length);
+    }
+
+    public static String getName64(byte[] b, int off) {
+        int len = getU8(b, off);
+        if (len > Layouts.NAME64_SIZE - 1) {
+            throw new IllegalArgumentException("name field of " + len + " bytes");
+        }
+        return new String(b, off + 1, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

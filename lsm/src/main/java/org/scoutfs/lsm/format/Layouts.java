@@ -77,13 +77,45 @@ public final class Layouts {
 
     /**
      * Value of a LOG_TREES item in the server tree, keyed (LOG_TREES, rid, 0, nr). Followed by
-     * {@code nr_meta_avail} then {@code nr_data_avail} {@link #EXTENT}s: the node's unused grants.
+     * {@code nr_meta_avail} then {@code nr_data_avail} {@link #EXTENT}s (the node's unused grants),
+     * then {@code nr_grant_meta} and {@code nr_grant_data} extents: what the node's last space
+     * request, number {@code grant_seq}, was given, so that a request sent again after a lost
+     * answer or a change of server gets the same answer instead of more space.
      */
     public static final StructLayout LOG_TREES = structLayout(
             BTREE_ROOT.withName("item_root"), BLOCK_REF.withName("bloom"),
             U64.withName("rid"), U64.withName("nr"), U64.withName("first_seq"), U64.withName("max_item_seq"),
             U64.withName("commit_seq"), U64.withName("item_blocks"), U32.withName("flags"),
-            U16.withName("nr_meta_avail"), U16.withName("nr_data_avail")).withName("log_trees");
+            U16.withName("nr_meta_avail"), U16.withName("nr_data_avail"), U64.withName("grant_seq"),
+            U16.withName("nr_grant_meta"), U16.withName("nr_grant_data"), U32.withName("reserved")).withName("log_trees");
+
+    /** A short text (a host name, a network address) in a fixed field: its length, then its bytes. */
+    public static final StructLayout NAME64 = structLayout(
+            U8.withName("len"), MemoryLayout.sequenceLayout(63, U8).withName("bytes")).withName("name64");
+
+    /**
+     * Value of a MOUNTED_CLIENT item keyed (MOUNTED_CLIENT, rid): a mount the server greeted and
+     * that has not said farewell, with what is needed to fence it (its process on its host) and
+     * to reach it.
+     */
+    public static final StructLayout MOUNTED_CLIENT = structLayout(
+            U64.withName("rid"), U64.withName("pid"), U64.withName("start_time"), U64.withName("greeted_at"),
+            U32.withName("flags"), U32.withName("reserved"), NAME64.withName("host"),
+            NAME64.withName("address")).withName("mounted_client");
+
+    /**
+     * A quorum slot's block, at {@code QUORUM_OFFSET + slot * QUORUM_BLOCK_SIZE}. The slot's
+     * owner (a node process: mount id, process id and start time, host, cluster address) writes
+     * it and nobody else does. It records the election state the owner must never forget: the
+     * highest term it has seen, whom it voted for in that term, the last term it was elected in,
+     * the last term whose server it stopped cleanly, and the highest term up to which it, as a
+     * leader, made sure every earlier leader was fenced or stopped.
+     */
+    public static final StructLayout QUORUM_BLOCK = structLayout(
+            BLOCK_HEADER.withName("hdr"), U64.withName("owner_rid"), U64.withName("owner_pid"),
+            U64.withName("owner_start_time"), U64.withName("claimed_at"), U64.withName("term"),
+            U64.withName("voted_for"), U64.withName("elected_term"), U64.withName("stopped_term"),
+            U64.withName("fenced_through"), NAME64.withName("host"), NAME64.withName("address")).withName("quorum_block");
 
     /** Value of a FREE_META / FREE_DATA item keyed (zone, start): the extent's length. */
     public static final StructLayout FREE_EXTENT = structLayout(U64.withName("len")).withName("free_extent");
@@ -134,7 +166,8 @@ public final class Layouts {
     /** All structures, in a fixed order, for the format hash and for {@code scoutfs print}. */
     public static final List<MemoryLayout> ALL = List.of(KEY, BLOCK_HEADER, BLOCK_REF, BTREE_ROOT, EXTENT,
             BTREE_BLOCK_HEADER, LEAF_SLOT, PARENT_SLOT, BLOOM_BLOCK_HEADER, SUPER, DATA_LABEL, LOG_TREES,
-            FREE_EXTENT, LOG_MERGE, TIMESPEC, INODE, DIRENT, DATA_EXTENT, XATTR_HEADER);
+            FREE_EXTENT, LOG_MERGE, NAME64, MOUNTED_CLIENT, QUORUM_BLOCK, TIMESPEC, INODE, DIRENT, DATA_EXTENT,
+            XATTR_HEADER);
 
     static int off(StructLayout layout, String... path) {
         PathElement[] elements = new PathElement[path.length];
@@ -162,6 +195,7 @@ public final class Layouts {
     static final int ROOT_HEIGHT = off(BTREE_ROOT, "height");
     static final int ROOT_SIZE = size(BTREE_ROOT);
     static final int EXTENT_SIZE = size(EXTENT);
+    static final int NAME64_SIZE = size(NAME64);
 
     // ---- btree blocks
     public static final int BT_LEVEL = off(BTREE_BLOCK_HEADER, "level");

@@ -45,6 +45,14 @@ public record SuperBlock(long fsid, long seq, long formatHash, int formatVersion
     private static final int FREE_META = off(SUPER, "free_meta_blocks");
     private static final int FREE_DATA = off(SUPER, "free_data_blocks");
 
+    /**
+     * Quorum slots in use: {@code 2 * quorumCount - 1}, so that any {@code quorumCount} of them are
+     * a majority and two majorities always share a slot.
+     */
+    public int quorumSlots() {
+        return 2 * quorumCount - 1;
+    }
+
     public boolean hasDataDevice() {
         return (flags & FLAG_DATA_DEVICE) != 0;
     }

@@ -9,11 +9,11 @@ public final class Merges {
     }
 
     /**
-     * Asks the server for a merge, runs it and hands the result back; on failure gives the merge's
-     * space back. Returns whether a merge ran.
+     * Asks the server for a merge on behalf of mount {@code rid}, runs it and hands the result
+     * back; on failure gives the merge's space back. Returns whether a merge ran.
      */
-    public static boolean runOnce(ServerApi server, MetaBlocks blocks) {
-        MergeJob job = server.startMerge();
+    public static boolean runOnce(ServerApi server, MetaBlocks blocks, long rid) {
+        MergeJob job = server.startMerge(rid);
         if (job == null) {
             return false;
         }

@@ -30,15 +30,19 @@ public final class Mkfs {
     }
 
     /**
-     * @param quorumCount how many quorum members the volume has (1..15)
+     * @param quorumCount the quorum: how many quorum members' votes elect the server (1..8). Up to
+     *                    {@code 2 * quorumCount - 1} mounts hold quorum slots, so the quorum is
+     *                    always a majority of them and two quorums always share a member
      * @param metaBytes   bytes of a single device kept for metadata, or 0 for the default (one
      *                    eighth, at least {@link Format#MIN_META_BYTES}); ignored with a data device
      * @param force       overwrite an existing volume or filesystem
      */
     public record Options(int quorumCount, long metaBytes, boolean force) {
         public Options {
-            if (quorumCount < 1 || quorumCount > Format.QUORUM_MAX_SLOTS) {
-                throw new BadVolumeException("quorum count must be 1.." + Format.QUORUM_MAX_SLOTS + ", not " + quorumCount);
+            int most = (Format.QUORUM_MAX_SLOTS + 1) / 2;
+            if (quorumCount < 1 || quorumCount > most) {
+                throw new BadVolumeException("quorum must be 1.." + most + ", not " + quorumCount + ": a quorum of N needs "
+                        + "2N-1 quorum slots and a volume has " + Format.QUORUM_MAX_SLOTS);
             }
             if (metaBytes < 0) {
                 throw new BadVolumeException("metadata size cannot be negative: " + metaBytes);

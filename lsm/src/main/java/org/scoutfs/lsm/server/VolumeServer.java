@@ -1,15 +1,21 @@
 package org.scoutfs.lsm.server;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.scoutfs.lsm.CorruptionException;
+import org.scoutfs.lsm.FencedException;
+import org.scoutfs.lsm.NotServingException;
+import org.scoutfs.lsm.StaleBlockException;
 import org.scoutfs.lsm.VolumeFailedException;
 import org.scoutfs.lsm.alloc.ExtentSet;
 import org.scoutfs.lsm.alloc.FreeSpace;
@@ -28,33 +34,46 @@ import org.scoutfs.lsm.format.FreeExtentItem;
 import org.scoutfs.lsm.format.Key;
 import org.scoutfs.lsm.format.LogMergeRecord;
 import org.scoutfs.lsm.format.LogTreesRecord;
+import org.scoutfs.lsm.format.MountedClientRecord;
 import org.scoutfs.lsm.format.SuperBlock;
 import org.scoutfs.lsm.format.Zones;
 
 /**
- * The server role: the single writer of the super block.
+ * The server role: the single writer of the super block, for one election term.
  *
  * <p>It owns everything global: the sequence counter, inode numbers, free space, the record of
- * every node's log tree, and the fs root (changed only by merges). Its own bookkeeping lives in
- * the server tree, a B-tree whose items are log tree records, free extents and merge grants.
+ * every node's log tree and of every mounted client, and the fs root (changed only by merges). Its
+ * own bookkeeping lives in the server tree, a B-tree whose items are log tree records, mounted
+ * clients, free extents and merge grants.
  *
  * <p><b>Commits.</b> Requests change in-memory state and then wait for a commit that includes
- * them; one commit serves every request that arrived before it (group commit). A commit writes the
- * changed server tree items copy-on-write, forces the device, writes the super block copy for its
- * sequence and forces again. The super write is the atomic switch: a crash before it leaves the
- * previous commit in place, whole.
+ * them; one commit serves every request that arrived before it (group commit). A commit first
+ * checks that this server's {@link Leadership} still holds, then writes the changed server tree
+ * items copy-on-write, forces the device, writes the super block copy for its sequence (stamped
+ * with the term) and forces again. The super write is the atomic switch: a crash before it leaves
+ * the previous commit in place, whole.
  *
  * <p><b>Free space.</b> Blocks a commit stops referencing (the server tree's own copied blocks,
  * what nodes and merges report freed) are recorded free by that commit but handed out only after
  * it is durable, so the previous commit stays intact until the new one replaces it. The server
  * tree's own blocks come from the same free space; recording the free extents changes the tree,
  * which allocates and frees blocks, so the recording repeats until nothing changes (it converges
- * because each tree block is copied at most once per commit).
+ * because each tree block is copied at most once per commit). Everything handed out (grants,
+ * merge space, new log trees) is durable before the answer leaves, so a server that takes over
+ * after a crash knows of all of it.
+ *
+ * <p><b>Recovery.</b> A starting server finalizes the log trees of mounts it has no record of and
+ * gives back any interrupted merge's space. Then it waits until every mounted client has come back
+ * ({@link #greet}) or been declared gone ({@link #reclaim}, after it was fenced); until then it
+ * serves only greetings and reads, so a mount that comes back finds nothing of its own handed to
+ * someone else. Returning mounts report their open transactions and highest sequence, and the
+ * counter moves past them.
  *
  * <p><b>Sequences.</b> Transactions, server tree sessions and merges all take sequences from one
  * counter, so a block location is never written twice with the same sequence and a reader holding
  * an old reference always notices reuse. The last stable sequence is one below the oldest
- * transaction still open; nothing at or below it can appear later.
+ * transaction still open (a mount not yet back after a failover counts as holding one open just
+ * after its last commit); nothing at or below it can appear later.
  *
  * <p>Thread-safe: all state is guarded by this object's monitor, including commit I/O. It has no
  * threads of its own.
@@ -80,9 +99,13 @@ public final class VolumeServer implements ServerApi {
     private final MetaBlocks blocks;
     private final BlockDevice metaDevice;
     private final Options options;
+    private final Leadership leadership;
     private final FreeSpace metaFree = new FreeSpace("metadata");
     private final FreeSpace dataFree = new FreeSpace("data");
     private final TreeMap<Key, LogTreesRecord> logTrees = new TreeMap<>();
+    private final TreeMap<Long, MountedClientRecord> mountedClients = new TreeMap<>();
+    /** Mounted clients of the last server that have neither come back nor been declared gone. */
+    private final Set<Long> awaiting = new LinkedHashSet<>();
     /** Server tree items changed since the last commit; a null value deletes the item. */
     private final TreeMap<Key, byte[]> changedItems = new TreeMap<>();
     private final Map<Long, TreeSet<Long>> openTrans = new HashMap<>();
@@ -100,41 +123,61 @@ public final class VolumeServer implements ServerApi {
     };
 
     private SuperBlock durable;
+    /** The sequence of the last durable super, readable without the monitor (a commit holds it while writing). */
+    private volatile long durableCommitSeq;
     private SuperBlock.Builder next;
     /**
      * The global sequence counter, outside the monitor so that lock grants can take sequences
      * while a commit is writing; each commit records its value in the super.
      */
-    private final java.util.concurrent.atomic.AtomicLong seqCounter = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong seqCounter = new AtomicLong();
     private List<LogTreeRef> durableTrees = List.of();
     private LogMergeRecord activeMerge;
+    private MergeJob activeMergeJob;
+    private long activeMergeOwner;
     private long changeGen;
     private long durableGen;
     private Roots roots;
     private Throwable failure;
+    private String notServing;
 
-    private VolumeServer(MetaBlocks blocks, SuperBlock sb, Options options) {
+    private VolumeServer(MetaBlocks blocks, SuperBlock sb, Options options, Leadership leadership) {
         this.blocks = blocks;
         this.metaDevice = blocks.device();
         this.options = options;
+        this.leadership = leadership;
         this.durable = sb;
+        this.durableCommitSeq = sb.seq();
         this.next = sb.toBuilder();
     }
 
     /**
-     * Starts serving a volume whose super block is {@code sb}: loads the server tree, then
-     * reclaims what mounts that are not live left behind (their log trees are finalized so their
-     * committed items get merged; their unused grants and any interrupted merge's space return
-     * to free space) and commits that.
+     * Starts serving a volume whose super block is {@code sb} for {@code leadership}'s term: loads
+     * the server tree, finalizes the log trees of mounts that are not mounted clients, gives back
+     * the space of interrupted merges, and commits that. Mounted clients of the last server are
+     * then awaited (see {@link #awaitingRecovery()}).
      *
-     * @param liveRids mounts known to be alive, whose log trees stay open
+     * @throws NotServingException if the volume was last written by a server of a newer term
      */
-    public static VolumeServer start(MetaBlocks blocks, SuperBlock sb, Options options, Collection<Long> liveRids) {
-        VolumeServer s = new VolumeServer(blocks, sb, options);
+    public static VolumeServer start(MetaBlocks blocks, SuperBlock sb, Options options, Leadership leadership) {
+        if (Long.compareUnsigned(sb.serverTerm(), leadership.term()) > 0) {
+            throw new NotServingException("the volume was last written by the server of term " + sb.serverTerm()
+                    + ", newer than this server's term " + leadership.term());
+        }
+        VolumeServer s = new VolumeServer(blocks, sb, options, leadership);
         synchronized (s) {
             s.load();
-            s.reclaimAllBut(liveRids);
+            s.retireOrphanedTrees();
             s.commitNow();
+        }
+        return s;
+    }
+
+    /** Starts serving a volume this process holds to itself; every earlier mount is declared gone. */
+    public static VolumeServer startExclusive(MetaBlocks blocks, SuperBlock sb, Options options) {
+        VolumeServer s = start(blocks, sb, options, Leadership.exclusive(sb.serverTerm()));
+        for (long rid : s.awaitingRecovery()) {
+            s.reclaim(rid);
         }
         return s;
     }
@@ -142,7 +185,7 @@ public final class VolumeServer implements ServerApi {
     private void load() {
         try {
             loadServerTree();
-        } catch (org.scoutfs.lsm.StaleBlockException e) {
+        } catch (StaleBlockException e) {
             // nothing else writes the server tree: a block that is not what the super names is damage
             throw e.asCorruption("server tree");
         }
@@ -160,24 +203,31 @@ public final class VolumeServer implements ServerApi {
                     maxSeq = Math.max(maxSeq, r.maxItemSeq() + 1);
                     maxSeq = Math.max(maxSeq, r.commitSeq() + 1);
                 }
+                case Zones.MOUNTED_CLIENT -> {
+                    MountedClientRecord m = MountedClientRecord.decode(k, item.value());
+                    mountedClients.put(m.rid(), m);
+                    awaiting.add(m.rid());
+                }
                 case Zones.FREE_META -> metaFree.loadFree(FreeExtentItem.decode(k, item.value()));
                 case Zones.FREE_DATA -> dataFree.loadFree(FreeExtentItem.decode(k, item.value()));
                 case Zones.LOG_MERGE -> {
+                    // its merger stopped, or stops before it greets this server: nothing writes there now
                     LogMergeRecord m = LogMergeRecord.decode(k, item.value());
                     m.avail().forEach(metaFree::freeAfterCommit);
                     changedItems.put(k, null);
                     maxSeq = Math.max(maxSeq, m.seq() + 1);
                 }
-                default -> throw new org.scoutfs.lsm.CorruptionException("server tree holds an item of unknown zone: " + k);
+                default -> throw new CorruptionException("server tree holds an item of unknown zone: " + k);
             }
         }
         seqCounter.set(maxSeq);
         durableTrees = logTrees.values().stream().map(LogTreeRef::of).toList();
     }
 
-    private void reclaimAllBut(Collection<Long> liveRids) {
+    /** Log trees still open for mounts that are not mounted clients (a crash between the two records). */
+    private void retireOrphanedTrees() {
         for (LogTreesRecord r : List.copyOf(logTrees.values())) {
-            if (!liveRids.contains(r.rid()) && !r.finalized()) {
+            if (!r.finalized() && !mountedClients.containsKey(r.rid())) {
                 retire(r);
             }
         }
@@ -209,6 +259,17 @@ public final class VolumeServer implements ServerApi {
         changeGen++;
     }
 
+    private void putClient(long rid, MountedClientRecord c) {
+        if (c == null) {
+            mountedClients.remove(rid);
+            changedItems.put(MountedClientRecord.key(rid), null);
+        } else {
+            mountedClients.put(rid, c);
+            changedItems.put(c.key(), c.encode());
+        }
+        changeGen++;
+    }
+
     public void addRootListener(Consumer<Roots> listener) {
         rootListeners.add(listener);
     }
@@ -217,29 +278,145 @@ public final class VolumeServer implements ServerApi {
         return options;
     }
 
+    /** The election term this server serves. */
+    public long term() {
+        return leadership.term();
+    }
+
     public synchronized SuperBlock durableSuper() {
         return durable;
+    }
+
+    /**
+     * The commit sequence of the last durable super. A lock grant carries it: whoever is granted a
+     * lock reads from roots at least this new, which include the commits of the lock's previous holder.
+     */
+    public long durableCommitSeq() {
+        return durableCommitSeq;
+    }
+
+    // ---------------------------------------------------------------- clients and recovery
+
+    @Override
+    public Welcome greet(Greeting g) {
+        MountedClientRecord client = g.client();
+        long rid = client.rid();
+        long gen;
+        synchronized (this) {
+            checkFailed();
+            checkNotDeposed();
+            boolean known = mountedClients.containsKey(rid);
+            if (g.returning()) {
+                if (!known) {
+                    throw new FencedException("mount " + Long.toHexString(rid)
+                            + " was declared gone and its log tree reclaimed; it cannot come back");
+                }
+                awaiting.remove(rid);
+                TreeSet<Long> open = new TreeSet<>(g.openSeqs());
+                openTrans.put(rid, open);
+                long highest = Math.max(g.highestSeq(), open.isEmpty() ? 0 : open.last());
+                seqCounter.accumulateAndGet(highest + 1, Math::max);
+                roots = null;
+            } else {
+                if (known) {
+                    throw new IllegalStateException("mount id " + Long.toHexString(rid) + " is already mounted");
+                }
+                checkServing();
+                putClient(rid, client);
+                if (currentRecord(rid) == null) {
+                    long nr = logTrees.subMap(LogTreesRecord.key(rid, 0), true, LogTreesRecord.key(rid, -1L), true)
+                            .values().stream().mapToLong(LogTreesRecord::nr).max().orElse(0) + 1;
+                    List<Extent> meta = allocMetaForNodes(options.metaGrantBlocks(), false);
+                    List<Extent> data = dataFree.alloc(options.dataGrantBlocks());
+                    long first = seqCounter.get();
+                    LogTreesRecord r = new LogTreesRecord(rid, nr, BtreeRoot.EMPTY, BlockRef.NONE, first, 0, 0, 0, 0,
+                            meta, data);
+                    putRecord(r, r.key());
+                }
+            }
+            gen = changeGen;
+        }
+        awaitDurable(gen);
+        synchronized (this) {
+            return new Welcome(leadership.term(), currentRecord(rid), rootsLocked());
+        }
+    }
+
+    /** Mounted clients of the last server that have not come back yet. */
+    public synchronized List<Long> awaitingRecovery() {
+        return List.copyOf(awaiting);
+    }
+
+    /** Every mount this server counts as mounted, with where it runs. */
+    public synchronized List<MountedClientRecord> mountedClients() {
+        return List.copyOf(mountedClients.values());
+    }
+
+    /** True while mounts of the last server are still awaited; only greetings and reads are served then. */
+    public synchronized boolean recovering() {
+        return !awaiting.isEmpty();
+    }
+
+    /**
+     * Declares mount {@code rid} gone: its open log tree is finalized (its committed items are kept
+     * and merged), its unused grants and any merge it was running go back to free space, and it is
+     * no longer a mounted client, so it can never come back. Durable on return.
+     *
+     * <p>Requires: the mount can no longer write (it was fenced). Nothing here can check that.
+     */
+    public void reclaim(long rid) {
+        long gen;
+        synchronized (this) {
+            checkFailed();
+            checkNotDeposed();
+            awaiting.remove(rid);
+            for (LogTreesRecord r : List.copyOf(logTrees.values())) {
+                if (r.rid() == rid && !r.finalized()) {
+                    retire(r);
+                }
+            }
+            if (mountedClients.containsKey(rid)) {
+                putClient(rid, null);
+            }
+            openTrans.remove(rid);
+            if (activeMerge != null && activeMergeOwner == rid) {
+                dropActiveMerge();
+            }
+            roots = null;
+            gen = ++changeGen;
+        }
+        awaitDurable(gen);
     }
 
     // ---------------------------------------------------------------- requests
 
     @Override
-    public synchronized TransOpen openTransaction(long rid) {
-        checkFailed();
-        LogTreesRecord r = currentRecord(rid);
-        long seq = takeSeq();
-        if (r == null) {
-            long nr = logTrees.subMap(LogTreesRecord.key(rid, 0), true, LogTreesRecord.key(rid, -1L), true)
-                    .values().stream().mapToLong(LogTreesRecord::nr).max().orElse(0) + 1;
-            List<Extent> meta = allocMetaForNodes(options.metaGrantBlocks(), false);
-            List<Extent> data = dataFree.alloc(options.dataGrantBlocks());
-            r = new LogTreesRecord(rid, nr, BtreeRoot.EMPTY, BlockRef.NONE, seq, 0, 0, 0, 0, meta, data);
-            putRecord(r, r.key());
+    public synchronized TransOpen openTransaction(long rid, long committingSeq) {
+        checkServing();
+        if (currentRecord(rid) == null) {
+            throw new IllegalStateException("mount " + Long.toHexString(rid) + " opened a transaction without a log tree");
         }
-        openTrans.computeIfAbsent(rid, k -> new TreeSet<>()).add(seq);
+        long seq = takeSeq();
+        TreeSet<Long> open = openTrans.computeIfAbsent(rid, k -> new TreeSet<>());
+        boolean committing = committingSeq != 0 && open.contains(committingSeq);
+        open.clear();
+        if (committing) {
+            open.add(committingSeq);
+        }
+        open.add(seq);
         roots = null;
         changeGen++;
-        return new TransOpen(seq, r);
+        return new TransOpen(seq);
+    }
+
+    @Override
+    public synchronized void closeTransaction(long rid, long transSeq) {
+        checkFailed();
+        checkNotDeposed();
+        TreeSet<Long> open = openTrans.get(rid);
+        if (open != null && open.remove(transSeq)) {
+            roots = null;
+        }
     }
 
     private LogTreesRecord currentRecord(long rid) {
@@ -290,27 +467,31 @@ public final class VolumeServer implements ServerApi {
     public CommitReply commitLogTree(LogTreeCommit c) {
         long gen;
         synchronized (this) {
-            checkFailed();
+            checkServing();
             Key key = LogTreesRecord.key(c.rid(), c.nr());
             LogTreesRecord r = logTrees.get(key);
-            if (r == null || r.finalized()) {
-                throw new IllegalStateException("mount " + Long.toHexString(c.rid()) + " committed to log tree " + c.nr()
-                        + " which is " + (r == null ? "unknown" : "finalized"));
-            }
-            checkNotFree(c.freedMeta(), metaFree, "metadata");
-            checkNotFree(c.freedData(), dataFree, "data");
-            c.freedMeta().forEach(metaFree::freeAfterCommit);
-            c.freedData().forEach(dataFree::freeAfterCommit);
-            next.inodeCount(next.inodeCount() + c.inodeCountDelta());
-            LogTreesRecord updated = new LogTreesRecord(r.rid(), r.nr(), c.itemRoot(), c.bloom(), r.firstSeq(),
-                    Math.max(r.maxItemSeq(), c.maxItemSeq()), c.transSeq(), c.itemBlocks(), r.flags(), c.metaAvail(),
-                    c.dataAvail());
-            if (c.finalizeTree() || c.itemBlocks() >= options.finalizeBlocks()) {
-                rotate(updated, c.transSeq());
+            if (alreadyCommitted(r, c)) {
+                gen = changeGen;
             } else {
-                putRecord(updated, key);
+                if (r == null || r.finalized()) {
+                    throw new IllegalStateException("mount " + Long.toHexString(c.rid()) + " committed to log tree "
+                            + c.nr() + " which is " + (r == null ? "unknown" : "finalized"));
+                }
+                checkNotFree(c.freedMeta(), metaFree, "metadata");
+                checkNotFree(c.freedData(), dataFree, "data");
+                c.freedMeta().forEach(metaFree::freeAfterCommit);
+                c.freedData().forEach(dataFree::freeAfterCommit);
+                next.inodeCount(next.inodeCount() + c.inodeCountDelta());
+                LogTreesRecord updated = new LogTreesRecord(r.rid(), r.nr(), c.itemRoot(), c.bloom(), r.firstSeq(),
+                        Math.max(r.maxItemSeq(), c.maxItemSeq()), c.transSeq(), c.itemBlocks(), r.flags(),
+                        c.metaAvail(), c.dataAvail(), r.grantSeq(), r.grantMeta(), r.grantData());
+                if (c.finalizeTree() || c.itemBlocks() >= options.finalizeBlocks()) {
+                    rotate(updated, c.transSeq());
+                } else {
+                    putRecord(updated, key);
+                }
+                gen = changeGen;
             }
-            gen = changeGen;
         }
         awaitDurable(gen);
         synchronized (this) {
@@ -321,6 +502,19 @@ public final class VolumeServer implements ServerApi {
             roots = null;
             return new CommitReply(rootsLocked(), currentRecord(c.rid()));
         }
+    }
+
+    /**
+     * True if {@code c} is a commit sent again whose first sending took effect: its tree already
+     * records the commit, or was finalized after it (and perhaps merged) and replaced by a newer one.
+     * A node commits one transaction at a time, so a tree's last commit is the one being repeated.
+     */
+    private boolean alreadyCommitted(LogTreesRecord r, LogTreeCommit c) {
+        if (r != null) {
+            return r.commitSeq() == c.transSeq() && r.itemRoot().equals(c.itemRoot());
+        }
+        LogTreesRecord current = currentRecord(c.rid());
+        return current != null && Long.compareUnsigned(current.nr(), c.nr()) > 0 && mountedClients.containsKey(c.rid());
     }
 
     /** Finalizes a node's tree at a commit and opens its next one, which inherits the grants. */
@@ -336,7 +530,7 @@ public final class VolumeServer implements ServerApi {
             }
         }
         LogTreesRecord fresh = new LogTreesRecord(r.rid(), r.nr() + 1, BtreeRoot.EMPTY, BlockRef.NONE, firstSeq, 0, 0, 0,
-                0, r.metaAvail(), r.dataAvail());
+                0, r.metaAvail(), r.dataAvail(), r.grantSeq(), r.grantMeta(), r.grantData());
         putRecord(fresh, fresh.key());
     }
 
@@ -351,27 +545,59 @@ public final class VolumeServer implements ServerApi {
     }
 
     @Override
-    public synchronized Grant grant(long rid, long metaBlocks, long dataBlocks, boolean forDeletion) {
-        checkFailed();
-        LogTreesRecord r = currentRecord(rid);
-        if (r == null) {
-            throw new IllegalStateException("mount " + Long.toHexString(rid) + " asked for space without a log tree");
+    public Grant grant(long rid, long grantSeq, long metaBlocks, long dataBlocks, boolean forDeletion) {
+        Grant given;
+        long gen;
+        synchronized (this) {
+            checkServing();
+            LogTreesRecord r = currentRecord(rid);
+            if (r == null) {
+                throw new IllegalStateException("mount " + Long.toHexString(rid) + " asked for space without a log tree");
+            }
+            if (grantSeq == r.grantSeq()) {
+                given = new Grant(r.grantMeta(), r.grantData()); // asked again: the same answer
+            } else if (grantSeq != r.grantSeq() + 1) {
+                throw new IllegalStateException("mount " + Long.toHexString(rid) + " sent space request " + grantSeq
+                        + " after " + r.grantSeq());
+            } else {
+                given = grantWithin(r, grantSeq, metaBlocks, dataBlocks, forDeletion);
+            }
+            gen = changeGen;
         }
-        List<Extent> meta = metaBlocks > 0 ? allocMetaForNodes(metaBlocks, forDeletion) : List.of();
-        List<Extent> data = dataBlocks > 0 ? dataFree.alloc(dataBlocks) : List.of();
-        ExtentSet m = new ExtentSet(r.metaAvail());
-        meta.forEach(m::add);
-        ExtentSet d = new ExtentSet(r.dataAvail());
-        data.forEach(d::add);
-        if (m.extentCount() <= LogTreesRecord.MAX_AVAIL_EXTENTS && d.extentCount() <= LogTreesRecord.MAX_AVAIL_EXTENTS) {
-            putRecord(r.withAvail(m.toList(), d.toList()), r.key());
-        }
+        awaitDurable(gen);
+        return given;
+    }
+
+    /**
+     * Allocates a grant and records it in the node's log tree record. What the record cannot hold
+     * is not granted: a grant the record does not show would be free again after a failover while
+     * the node still writes into it. Extents are dropped smallest first until the record fits.
+     */
+    private Grant grantWithin(LogTreesRecord r, long grantSeq, long metaBlocks, long dataBlocks, boolean forDeletion) {
+        List<Extent> meta = new ArrayList<>(metaBlocks > 0 ? allocMetaForNodes(metaBlocks, forDeletion) : List.of());
+        List<Extent> data = new ArrayList<>(dataBlocks > 0 ? dataFree.alloc(dataBlocks) : List.of());
+        ExtentSet m = fitted(r.metaAvail(), meta, metaFree);
+        ExtentSet d = fitted(r.dataAvail(), data, dataFree);
+        putRecord(r.withGrant(grantSeq, meta, data, m.toList(), d.toList()), r.key());
         return new Grant(meta, data);
+    }
+
+    private static ExtentSet fitted(List<Extent> held, List<Extent> granted, FreeSpace space) {
+        granted.sort((a, b) -> Long.compare(b.len(), a.len()));
+        while (true) {
+            ExtentSet all = new ExtentSet(held);
+            granted.forEach(all::add);
+            if (all.extentCount() <= LogTreesRecord.MAX_AVAIL_EXTENTS && granted.size() <= LogTreesRecord.MAX_AVAIL_EXTENTS) {
+                return all;
+            }
+            space.giveBack(granted.removeLast());
+        }
     }
 
     @Override
     public synchronized Roots getRoots() {
         checkFailed();
+        checkNotDeposed();
         return rootsLocked();
     }
 
@@ -389,6 +615,13 @@ public final class VolumeServer implements ServerApi {
                 min = Math.min(min, open.first());
             }
         }
+        for (long rid : awaiting) {
+            // a mount not back yet may hold any transaction opened after its last commit
+            LogTreesRecord r = currentRecord(rid);
+            if (r != null) {
+                min = Math.min(min, Math.max(r.commitSeq(), r.firstSeq() - 1) + 1);
+            }
+        }
         return (min == Long.MAX_VALUE ? seqCounter.get() : min) - 1;
     }
 
@@ -397,7 +630,7 @@ public final class VolumeServer implements ServerApi {
         long first;
         long gen;
         synchronized (this) {
-            checkFailed();
+            checkServing();
             if (count <= 0) {
                 throw new IllegalArgumentException("inode count " + count);
             }
@@ -412,6 +645,7 @@ public final class VolumeServer implements ServerApi {
     @Override
     public synchronized Usage usage(long rid) {
         checkFailed();
+        checkNotDeposed();
         long meta = metaFree.total();
         long data = dataFree.total();
         long callerMeta = 0;
@@ -438,13 +672,19 @@ public final class VolumeServer implements ServerApi {
     public void farewell(long rid) {
         long gen;
         synchronized (this) {
-            checkFailed();
+            checkServing();
             for (LogTreesRecord r : List.copyOf(logTrees.values())) {
                 if (r.rid() == rid && !r.finalized()) {
                     retire(r);
                 }
             }
+            if (mountedClients.containsKey(rid)) {
+                putClient(rid, null);
+            }
             openTrans.remove(rid);
+            if (activeMerge != null && activeMergeOwner == rid) {
+                dropActiveMerge();
+            }
             roots = null;
             gen = changeGen;
         }
@@ -460,11 +700,25 @@ public final class VolumeServer implements ServerApi {
 
     /** Hands out a merge of every finalized log tree, or null if there is none or one is running. */
     @Override
-    public synchronized MergeJob startMerge() {
-        checkFailed();
-        if (activeMerge != null) {
-            return null;
+    public MergeJob startMerge(long rid) {
+        MergeJob job;
+        long gen;
+        synchronized (this) {
+            checkServing();
+            if (activeMerge != null) {
+                return activeMergeOwner == rid ? activeMergeJob : null;
+            }
+            job = newMerge(rid);
+            if (job == null) {
+                return null;
+            }
+            gen = changeGen;
         }
+        awaitDurable(gen);
+        return job;
+    }
+
+    private MergeJob newMerge(long rid) {
         List<LogTreeRef> inputs = new ArrayList<>();
         long liveMin = seqCounter.get();
         long inputBlocks = 0;
@@ -486,24 +740,31 @@ public final class VolumeServer implements ServerApi {
         long seq = takeSeq();
         List<Extent> avail = metaFree.alloc(want);
         activeMerge = new LogMergeRecord(seq, avail);
+        activeMergeOwner = rid;
+        activeMergeJob = new MergeJob(seq, next.fsRoot(), next.fsMaxSeq(), inputs, liveMin, avail);
         changedItems.put(activeMerge.key(), activeMerge.encode());
         changeGen++;
-        return new MergeJob(seq, next.fsRoot(), next.fsMaxSeq(), inputs, liveMin, avail);
+        return activeMergeJob;
     }
 
     /** More space for the running merge. */
     @Override
-    public synchronized List<Extent> growMerge(long mergeSeq, long blocks) {
-        checkFailed();
-        if (activeMerge == null || activeMerge.seq() != mergeSeq) {
-            throw new IllegalStateException("merge " + mergeSeq + " is not running");
+    public List<Extent> growMerge(long mergeSeq, long blocks) {
+        List<Extent> more;
+        long gen;
+        synchronized (this) {
+            checkServing();
+            if (activeMerge == null || activeMerge.seq() != mergeSeq) {
+                throw new IllegalStateException("merge " + mergeSeq + " is not running");
+            }
+            more = metaFree.alloc(Math.min(blocks, Math.max(0, metaBeyondReserves(false))));
+            ExtentSet all = new ExtentSet(activeMerge.avail());
+            more.forEach(all::add);
+            activeMerge = new LogMergeRecord(mergeSeq, all.toList());
+            changedItems.put(activeMerge.key(), activeMerge.encode());
+            gen = ++changeGen;
         }
-        List<Extent> more = metaFree.alloc(Math.min(blocks, Math.max(0, metaBeyondReserves(false))));
-        ExtentSet all = new ExtentSet(activeMerge.avail());
-        more.forEach(all::add);
-        activeMerge = new LogMergeRecord(mergeSeq, all.toList());
-        changedItems.put(activeMerge.key(), activeMerge.encode());
-        changeGen++;
+        awaitDurable(gen);
         return more;
     }
 
@@ -512,7 +773,7 @@ public final class VolumeServer implements ServerApi {
     public void completeMerge(MergeJob.Result result) {
         long gen;
         synchronized (this) {
-            checkFailed();
+            checkServing();
             if (activeMerge == null || activeMerge.seq() != result.seq()) {
                 throw new IllegalStateException("merge " + result.seq() + " is not running");
             }
@@ -526,6 +787,7 @@ public final class VolumeServer implements ServerApi {
             result.unused().forEach(metaFree::freeAfterCommit);
             changedItems.put(activeMerge.key(), null);
             activeMerge = null;
+            activeMergeJob = null;
             gen = ++changeGen;
         }
         awaitDurable(gen);
@@ -536,16 +798,22 @@ public final class VolumeServer implements ServerApi {
     public void abandonMerge(long mergeSeq) {
         long gen;
         synchronized (this) {
-            checkFailed();
+            checkServing();
             if (activeMerge == null || activeMerge.seq() != mergeSeq) {
                 return;
             }
-            activeMerge.avail().forEach(metaFree::freeAfterCommit);
-            changedItems.put(activeMerge.key(), null);
-            activeMerge = null;
+            dropActiveMerge();
             gen = ++changeGen;
         }
         awaitDurable(gen);
+    }
+
+    private void dropActiveMerge() {
+        activeMerge.avail().forEach(metaFree::freeAfterCommit);
+        changedItems.put(activeMerge.key(), null);
+        activeMerge = null;
+        activeMergeJob = null;
+        changeGen++;
     }
 
     // ---------------------------------------------------------------- commits
@@ -561,6 +829,7 @@ public final class VolumeServer implements ServerApi {
 
     private synchronized void awaitDurable(long gen) {
         checkFailed();
+        checkNotDeposed();
         if (durableGen < gen) {
             commitNow();
         }
@@ -568,6 +837,12 @@ public final class VolumeServer implements ServerApi {
 
     private void commitNow() {
         long gen = changeGen;
+        try {
+            leadership.checkStillLeader();
+        } catch (NotServingException e) {
+            notServing = e.getMessage();
+            throw e;
+        }
         try {
             BtreeWriter tree = new BtreeWriter(blocks, durable.serverRoot(), takeSeq(), treeAllocator);
             for (Map.Entry<Key, byte[]> e : changedItems.entrySet()) {
@@ -582,11 +857,12 @@ public final class VolumeServer implements ServerApi {
             blocks.write(r.blocks());
             blocks.force();
             SuperBlock sb = next.seq(durable.seq() + 1).nextSeq(seqCounter.get()).serverRoot(r.root())
-                    .freeMetaBlocks(metaFree.total())
+                    .serverTerm(leadership.term()).freeMetaBlocks(metaFree.total())
                     .freeDataBlocks(dataFree.total()).build();
             metaDevice.write(SuperBlock.copyOffset(sb.seq()), sb.encode());
             metaDevice.force();
             durable = sb;
+            durableCommitSeq = sb.seq();
             next = sb.toBuilder();
             metaFree.commitDurable();
             dataFree.commitDurable();
@@ -604,14 +880,45 @@ public final class VolumeServer implements ServerApi {
         }
     }
 
+    /**
+     * Stops serving: every later request is refused with {@link NotServingException}. For a
+     * leader stepping down; what is durable stays, nothing more is written.
+     */
+    public synchronized void stopServing(String why) {
+        if (notServing == null) {
+            notServing = why;
+        }
+    }
+
     /** True once a commit failed; the server then refuses everything. */
     public synchronized boolean failed() {
         return failure != null;
     }
 
+    /** True once the server stopped serving: it was deposed or asked to stop. */
+    public synchronized boolean stopped() {
+        return notServing != null;
+    }
+
     private void checkFailed() {
         if (failure != null) {
             throw new VolumeFailedException("an earlier server commit failed; the volume must be reopened", failure);
+        }
+    }
+
+    private void checkNotDeposed() {
+        if (notServing != null) {
+            throw new NotServingException("the server of term " + leadership.term() + " no longer serves: " + notServing);
+        }
+    }
+
+    /** Requests that change state wait until every mount of the last server is back or declared gone. */
+    private void checkServing() {
+        checkFailed();
+        checkNotDeposed();
+        if (!awaiting.isEmpty()) {
+            throw new NotServingException("the server of term " + leadership.term() + " is recovering: waiting for "
+                    + awaiting.size() + " mount(s) of the last server to come back", true);
         }
     }
 }

@@ -44,6 +44,11 @@ final class Memtable {
         return items.isEmpty() && inodeCountDelta.get() == 0;
     }
 
+    /** Changed nothing at all: no items, no inode count, no blocks allocated or freed. */
+    boolean unused() {
+        return isEmpty() && ledger.isEmpty();
+    }
+
     long bytes() {
         return bytes.get();
     }

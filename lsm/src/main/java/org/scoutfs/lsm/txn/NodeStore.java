@@ -34,16 +34,24 @@ import org.scoutfs.lsm.server.ServerApi;
  * the whole forest.
  *
  * <p><b>Transactions.</b> Changes go into the open transaction's memtable under a {@link Txn}
- * hold. A commit freezes the memtable (waiting for holds to end), opens the next transaction so
- * writers continue at once, writes the frozen items copy-on-write into the node's log tree in the
- * space the server granted, forces them, and asks the server to record the new root. Only when the
- * server's commit is durable does the frozen memtable give way to the new root in the read view, so
- * readers always see every change exactly once.
+ * hold. A transaction is opened (a sequence asked of the server) by the first hold that needs one,
+ * not before: a node with nothing to change has no transaction open and does not hold back the
+ * volume's last stable sequence, so what other nodes commit becomes visible to index walks at
+ * once. A commit freezes the memtable (waiting for holds to end), so the next hold opens the next
+ * transaction and writers continue at once, writes the frozen items copy-on-write into the node's
+ * log tree in the space the server granted, forces them, and asks the server to record the new
+ * root. Only when the server's commit is durable does the frozen memtable give way to the new root
+ * in the read view, so readers always see every change exactly once.
  *
  * <p><b>Reads.</b> A read looks at the open and frozen memtables, then the committed forest as of
  * the view's roots, and takes the version with the highest sequence. A read that meets a reused
  * block fetches newer roots and retries; meeting the same failure with unchanged roots means the
  * device is corrupt.
+ *
+ * <p><b>Other nodes.</b> A node reads what others committed through the roots it holds. When it
+ * is granted a cluster lock, the grant says how new its roots must be to include the previous
+ * holder's commits ({@link #ensureRoots}). After the server changed (a failover), the node reports
+ * its open transactions to the new one ({@link #recoveryState}) and takes the welcome's roots.
  *
  * <p>Thread-safe. Commits are serialized; holds and reads run concurrently with everything.
  */
@@ -58,6 +66,7 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
+    /** What reads see: the open transaction (null until a hold opens one), the committing one, and the roots. */
     private record View(Memtable active, Memtable frozen, Roots roots) {
     }
 
@@ -72,28 +81,47 @@ public final class NodeStore implements AutoCloseable {
     private final ReentrantLock commitLock = new ReentrantLock();
     /** A commit of a full memtable has been started on a thread of its own and has not finished. */
     private final AtomicBoolean backgroundCommitPending = new AtomicBoolean();
+    /** Serializes opening transactions, so concurrent first holds share one. */
+    private final Object opening = new Object();
+    /** Numbers this node's requests for more space; a request sent again keeps its number. */
+    private final java.util.concurrent.atomic.AtomicLong grantSeq;
     private LogTreesRecord tree;
     private byte[] bloom;
     private volatile Runnable beforeCommit = () -> { };
     private long committedSeq;
     private volatile Throwable failure;
 
+    /**
+     * A node's store on a volume whose server greeted it with {@code welcome} (see
+     * {@link ServerApi#greet}): the log tree it writes and the roots it starts reading from.
+     */
     public NodeStore(long rid, ServerApi server, MetaBlocks blocks, Options options, long metaGrantBlocks,
-                     long dataGrantBlocks) {
+                     long dataGrantBlocks, ServerApi.Welcome welcome) {
         this.rid = rid;
         this.server = server;
         this.blocks = blocks;
         this.forest = new ForestReader(blocks);
         this.options = options;
-        ServerApi.TransOpen open = server.openTransaction(rid);
-        this.tree = open.tree();
+        this.tree = welcome.tree();
+        this.grantSeq = new java.util.concurrent.atomic.AtomicLong(tree.grantSeq());
         this.bloom = tree.bloom().isNone() ? null : blocks.read(tree.bloom(), Format.MAGIC_BLOOM).clone();
         this.allocator = new NodeAllocator(tree.metaAvail(), tree.dataAvail(),
                 (m, d, forDeletion) -> {
-                    ServerApi.Grant g = server.grant(rid, m, d, forDeletion);
+                    // NodeAllocator asks one request at a time; a failover repeats this very call
+                    ServerApi.Grant g = server.grant(rid, grantSeq.incrementAndGet(), m, d, forDeletion);
                     return new NodeAllocator.Grant(g.meta(), g.data());
                 }, metaGrantBlocks, dataGrantBlocks);
-        view.set(new View(new Memtable(open.transSeq()), null, server.getRoots()));
+        view.set(new View(null, null, welcome.roots()));
+    }
+
+    /**
+     * Greets {@code server} as a new mount {@code client} and opens its store: for a process that
+     * talks to its server directly (tools, tests, the embedded volume).
+     */
+    public static NodeStore join(org.scoutfs.lsm.format.MountedClientRecord client, ServerApi server,
+                                 MetaBlocks blocks, Options options, long metaGrantBlocks, long dataGrantBlocks) {
+        ServerApi.Welcome w = server.greet(new ServerApi.Greeting(client, false, List.of(), 0));
+        return new NodeStore(client.rid(), server, blocks, options, metaGrantBlocks, dataGrantBlocks, w);
     }
 
     public long rid() {
@@ -149,21 +177,43 @@ public final class NodeStore implements AutoCloseable {
         checkFailed();
         if (gate.getReadHoldCount() == 0) {
             View v = view.get();
-            if (v.active().bytes() >= options.maxDirtyBytes()) {
+            long dirty = v.active() == null ? 0 : v.active().bytes();
+            if (dirty >= options.maxDirtyBytes()) {
                 // writers outran the device: wait for a commit rather than grow memory further
                 commit();
-            } else if (v.active().bytes() >= options.commitBytes() && v.frozen() == null) {
+            } else if (dirty >= options.commitBytes() && v.frozen() == null) {
                 commitInBackground();
             }
         }
         gate.readLock().lock();
         try {
-            Memtable active = view.get().active();
+            Memtable active = openIfNeeded();
             allocator.reserveMeta(metaBlocksToCommit(), forDeletion);
             return new Txn(this, active);
         } catch (RuntimeException e) {
             gate.readLock().unlock();
             throw e;
+        }
+    }
+
+    /**
+     * The open transaction, opening one if there is none. Requires a hold of the gate, so a commit
+     * cannot freeze the transaction between its opening and its use.
+     */
+    private Memtable openIfNeeded() {
+        Memtable active = view.get().active();
+        if (active != null) {
+            return active;
+        }
+        synchronized (opening) {
+            View v = view.get();
+            if (v.active() != null) {
+                return v.active();
+            }
+            long committing = v.frozen() == null ? 0 : v.frozen().seq;
+            Memtable fresh = new Memtable(server.openTransaction(rid, committing).transSeq());
+            view.updateAndGet(now -> new View(fresh, now.frozen(), now.roots()));
+            return fresh;
         }
     }
 
@@ -174,7 +224,7 @@ public final class NodeStore implements AutoCloseable {
     /** An upper bound of the metadata blocks committing the dirty memtables takes. */
     private long metaBlocksToCommit() {
         View v = view.get();
-        long need = estimate(v.active());
+        long need = v.active() == null ? 0 : estimate(v.active());
         if (v.frozen() != null) {
             need += estimate(v.frozen());
         }
@@ -204,7 +254,7 @@ public final class NodeStore implements AutoCloseable {
     public Item getItem(Key key) {
         return withRetry(() -> {
             View v = view.get();
-            Item best = v.active().get(key);
+            Item best = v.active() == null ? null : v.active().get(key);
             if (v.frozen() != null) {
                 best = Item.newer(v.frozen().get(key), best);
             }
@@ -251,7 +301,9 @@ public final class NodeStore implements AutoCloseable {
     private List<Item> scanOnce(Key from, Key to, int limit) {
         View v = view.get();
         List<MergingIterator.Source> sources = new ArrayList<>();
-        sources.add(v.active().source(from, to));
+        if (v.active() != null) {
+            sources.add(v.active().source(from, to));
+        }
         if (v.frozen() != null) {
             sources.add(v.frozen().source(from, to));
         }
@@ -300,6 +352,48 @@ public final class NodeStore implements AutoCloseable {
         installRoots(fresh);
     }
 
+    /**
+     * Makes sure reads use roots of at least server commit {@code commitSeq}, asking the server
+     * for its latest if not. A cluster lock grant names the commit that made its previous holder's
+     * changes durable; reading from older roots under the lock would miss them.
+     */
+    public void ensureRoots(long commitSeq) {
+        if (Long.compareUnsigned(view.get().roots().commitSeq(), commitSeq) < 0) {
+            refreshRoots();
+        }
+    }
+
+    /** What a new server must know of this node's transactions after a failover. */
+    public record RecoveryState(List<Long> openSeqs, long highestSeq) {
+    }
+
+    /** The transactions this node has open (the one taking changes and the one committing). */
+    public RecoveryState recoveryState() {
+        View v = view.get();
+        List<Long> open = new ArrayList<>(2);
+        if (v.frozen() != null) {
+            open.add(v.frozen().seq);
+        }
+        if (v.active() != null) {
+            open.add(v.active().seq);
+        }
+        long highest = open.stream().mapToLong(Long::longValue).max().orElse(0);
+        synchronized (this) {
+            highest = Math.max(highest, tree.maxItemSeq());
+        }
+        return new RecoveryState(open, highest);
+    }
+
+    /** A server (a new one, after a failover) welcomed this node back: read from its roots on. */
+    public void welcomed(ServerApi.Welcome w) {
+        synchronized (this) {
+            if (Long.compareUnsigned(w.tree().nr(), tree.nr()) >= 0) {
+                tree = w.tree();
+            }
+        }
+        installRoots(w.roots());
+    }
+
     private void installRoots(Roots fresh) {
         view.updateAndGet(v -> Long.compareUnsigned(fresh.commitSeq(), v.roots().commitSeq()) > 0
                 || (fresh.commitSeq() == v.roots().commitSeq() && fresh.stableSeq() > v.roots().stableSeq())
@@ -315,7 +409,11 @@ public final class NodeStore implements AutoCloseable {
 
     /** Commits everything changed before this call; returns once it is durable. */
     public void sync() {
-        long target = view.get().active().seq;
+        View v = view.get();
+        if (v.active() == null && v.frozen() == null) {
+            return;
+        }
+        long target = v.active() != null ? v.active().seq : v.frozen().seq;
         commitLock.lock();
         try {
             if (Long.compareUnsigned(committedSeq, target) >= 0) {
@@ -352,8 +450,9 @@ public final class NodeStore implements AutoCloseable {
             return false; // inside a hold the commit would wait for ourselves
         }
         View v = view.get();
-        NodeAllocator.Ledger ledger = v.active().ledger;
-        if (v.frozen() == null && ledger.freedDataBlocks() == 0 && ledger.freedMetaBlocks() == 0) {
+        boolean freedInOpen = v.active() != null
+                && (v.active().ledger.freedDataBlocks() > 0 || v.active().ledger.freedMetaBlocks() > 0);
+        if (v.frozen() == null && !freedInOpen) {
             return false;
         }
         commit();
@@ -390,11 +489,21 @@ public final class NodeStore implements AutoCloseable {
         try {
             View v = view.get();
             frozen = v.active();
-            if (frozen.isEmpty() && !(finalizeTree && !treeIsEmpty())) {
+            boolean finalizing = finalizeTree && !treeIsEmpty();
+            if (frozen == null && finalizing) {
+                // finalizing needs a commit even with nothing changed, and a commit needs a transaction
+                frozen = new Memtable(server.openTransaction(rid, 0).transSeq());
+            } else if (frozen == null) {
+                return;
+            } else if (frozen.isEmpty() && !finalizing) {
+                if (frozen.unused()) {
+                    // a hold that changed nothing opened it: give it up rather than keep it open
+                    view.set(new View(null, v.frozen(), v.roots()));
+                    server.closeTransaction(rid, frozen.seq);
+                }
                 return;
             }
-            ServerApi.TransOpen next = server.openTransaction(rid);
-            view.set(new View(new Memtable(next.transSeq()), frozen, v.roots()));
+            view.set(new View(null, frozen, v.roots()));
         } finally {
             gate.writeLock().unlock();
         }
@@ -456,7 +565,8 @@ public final class NodeStore implements AutoCloseable {
         blocks.write(out);
         blocks.force();
 
-        NodeAllocator.Report report = allocator.report(frozen.ledger, List.of(view.get().active().ledger));
+        Memtable later = view.get().active();
+        NodeAllocator.Report report = allocator.report(frozen.ledger, later == null ? List.of() : List.of(later.ledger));
         long itemBlocks = current.itemBlocks() + result.blockCountDelta();
         ServerApi.CommitReply reply = server.commitLogTree(new ServerApi.LogTreeCommit(rid, current.nr(), frozen.seq,
                 result.root(), bloomRef, frozen.maxItemSeq(), itemBlocks,

@@ -72,8 +72,9 @@ class MkfsTest {
                 new Mkfs.Options(1, 60L << 20, false)))
                 .isInstanceOf(BadVolumeException.class)
                 .hasMessageContaining("metadata size of 60 MiB does not fit");
-        assertThatThrownBy(() -> new Mkfs.Options(16, 0, false))
-                .isInstanceOf(BadVolumeException.class).hasMessageContaining("quorum count must be 1..15");
+        assertThatThrownBy(() -> new Mkfs.Options(9, 0, false))
+                .isInstanceOf(BadVolumeException.class)
+                .hasMessageContaining("quorum must be 1..8, not 9: a quorum of N needs 2N-1 quorum slots and a volume has 15");
         assertThatThrownBy(() -> new Mkfs.Options(0, 0, false))
                 .isInstanceOf(BadVolumeException.class);
     }

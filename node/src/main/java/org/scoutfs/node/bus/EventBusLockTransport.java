@@ -1,6 +1,7 @@
 package org.scoutfs.node.bus;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 
 import io.vertx.core.Future;
@@ -12,16 +13,21 @@ import io.vertx.core.eventbus.MessageConsumer;
 import org.scoutfs.locking.LockMode;
 import org.scoutfs.locking.LockRange;
 import org.scoutfs.locking.client.LockClient;
+import org.scoutfs.lsm.NotServingException;
 
 /**
- * A mount's {@link LockClient} joined to the lock server over the event bus. Requests go to the
- * server's address; grants and invalidations arrive on the mount's own address and are handed to
- * the client on an event loop, which is fine because the client's inbound methods never block.
- * The acknowledgement of an invalidation is sent as the reply once the client has finished it,
- * from whatever thread finished it.
+ * A mount's {@link LockClient} joined to the lock server of the current term over the event bus.
+ * Requests go to the server's address for the term the {@link ServerLocator} names; grants and
+ * invalidations arrive on the mount's own address and are handed to the client on an event loop,
+ * which is fine because the client's inbound methods never block. The acknowledgement of an
+ * invalidation is sent as the reply once the client has finished it, from whatever thread
+ * finished it. Messages of an older term than the current one come from a deposed server and are
+ * ignored.
  *
- * <p>Failures to reach the server come back to the client as the exceptions of {@link Failures},
- * so the filesystem never sees the bus.
+ * <p>A request that cannot reach the server is not failed: the locator reconnects, and the
+ * client sends its open requests again to the new server after reporting what it holds
+ * ({@link LockClient#resendRequests}). Other failures come back to the client as the exceptions of
+ * {@link Failures}, so the filesystem never sees the bus.
  */
 public final class EventBusLockTransport implements LockClient.Transport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventBusLockTransport.class.getName());
@@ -29,15 +35,17 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
     private final Vertx vertx;
     private final long fsid;
     private final long rid;
+    private final ServerLocator locator;
     private final DeliveryOptions options;
     private volatile LockClient client;
     private MessageConsumer<Object> consumer;
 
     /** @param timeout how long the server may take to accept a request (not to grant it) */
-    public EventBusLockTransport(Vertx vertx, long fsid, long rid, Duration timeout) {
+    public EventBusLockTransport(Vertx vertx, long fsid, long rid, ServerLocator locator, Duration timeout) {
         this.vertx = vertx;
         this.fsid = fsid;
         this.rid = rid;
+        this.locator = locator;
         this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
         LockMessages.registerCodecs(vertx.eventBus());
     }
@@ -58,10 +66,29 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
 
     private void receive(Message<Object> msg) {
         switch (msg.body()) {
-            case LockMessages.LockGrant g -> client.granted(g.range(), g.lockMode(), g.writeSeq());
-            case LockMessages.LockInvalidation inv -> invalidate(msg, inv);
+            case LockMessages.LockGrant g -> {
+                if (current(g.term())) {
+                    client.granted(g.range(), g.lockMode(), g.writeSeq(), g.commitSeq());
+                }
+            }
+            case LockMessages.LockInvalidation inv -> {
+                if (current(inv.term())) {
+                    invalidate(msg, inv);
+                } else {
+                    msg.fail(Failures.NOT_SERVING, "invalidation from the deposed lock server of term " + inv.term());
+                }
+            }
             default -> msg.fail(Failures.ILLEGAL_ARGUMENT, "unexpected lock message " + msg.body());
         }
+    }
+
+    private boolean current(long term) {
+        long now = locator.term();
+        if (Long.compareUnsigned(term, now) < 0) {
+            LOG.log(System.Logger.Level.DEBUG, "ignoring a lock message of term {0}; the current term is {1}", term, now);
+            return false;
+        }
+        return true;
     }
 
     private void invalidate(Message<Object> msg, LockMessages.LockInvalidation inv) {
@@ -82,9 +109,33 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
 
     @Override
     public void request(LockRange range, LockMode mode) {
-        vertx.eventBus().request(Addresses.lockServer(fsid, LockMessages.REQUEST),
+        long term = locator.term();
+        if (term == 0) {
+            return; // not connected: sent again once this node has reported to the next server
+        }
+        vertx.eventBus().request(Addresses.lockServer(fsid, term, LockMessages.REQUEST),
                         new LockMessages.LockRequest(rid, range, mode.code()), options)
-                .onFailure(t -> client.requestFailed(range, Failures.rethrow("lock request for " + range, t)));
+                .onFailure(t -> {
+                    RuntimeException e = Failures.rethrow("lock request for " + range, t);
+                    if (e instanceof ServerUnreachableException || e instanceof NotServingException) {
+                        locator.lost(term, e);
+                    } else {
+                        client.requestFailed(range, e);
+                    }
+                });
+    }
+
+    /**
+     * Reports every lock this node holds to the lock server of {@code term}, which took over after
+     * a failover; the future completes once it has them.
+     */
+    public Future<Void> report(long term, List<LockClient.Held> held) {
+        List<LockMessages.HeldLock> locks = held.stream()
+                .map(h -> new LockMessages.HeldLock(h.range(), h.mode().code(), h.writeSeq())).toList();
+        return vertx.eventBus().request(Addresses.lockServer(fsid, term, LockMessages.REPORT),
+                        new LockMessages.LockReport(rid, locks), options)
+                .<Void>mapEmpty()
+                .recover(t -> Future.failedFuture(Failures.rethrow("lock report", t)));
     }
 
     /**
@@ -92,7 +143,8 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
      * for them. Only after the mount's last transaction is committed, or the mount was fenced.
      */
     public Future<Void> farewell() {
-        return vertx.eventBus().request(Addresses.lockServer(fsid, LockMessages.CLIENT_GONE),
+        long term = locator.term();
+        return vertx.eventBus().request(Addresses.lockServer(fsid, term, LockMessages.CLIENT_GONE),
                         new LockMessages.ClientGone(rid), options)
                 .<Void>mapEmpty()
                 .recover(t -> Future.failedFuture(Failures.rethrow("lock farewell", t)));

@@ -1,6 +1,7 @@
 package org.scoutfs.node.bus;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,35 +12,40 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
-import java.util.List;
-
 import org.scoutfs.lsm.forest.Roots;
 import org.scoutfs.lsm.format.Extent;
 import org.scoutfs.lsm.server.MergeJob;
 import org.scoutfs.lsm.server.ServerApi;
 
 /**
- * {@link ServerApi} for a node, carried over the event bus to wherever the server runs. Calls
- * block the calling thread until the reply arrives, so they must come from worker or virtual
- * threads, never from an event loop.
+ * {@link ServerApi} carried over the event bus to the server of one election term, wherever it
+ * runs. Calls block the calling thread until the reply arrives, so they must come from worker or
+ * virtual threads, never from an event loop. A server that does not answer in time, or is not
+ * there, is a {@link ServerUnreachableException}; finding the next server is the caller's business.
  */
 public final class EventBusServerApi implements ServerApi {
     private final Vertx vertx;
     private final long fsid;
+    private final long term;
     private final DeliveryOptions options;
 
-    public EventBusServerApi(Vertx vertx, long fsid, Duration timeout) {
+    public EventBusServerApi(Vertx vertx, long fsid, long term, Duration timeout) {
         this.vertx = vertx;
         this.fsid = fsid;
+        this.term = term;
         this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
         ServerMessages.registerCodecs(vertx.eventBus());
+    }
+
+    public long term() {
+        return term;
     }
 
     private <T> T call(String operation, Object body, Class<T> replyType) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("server call " + operation + " from an event loop thread would block it");
         }
-        Future<Message<Object>> f = vertx.eventBus().request(Addresses.server(fsid, operation), body, options);
+        Future<Message<Object>> f = vertx.eventBus().request(Addresses.server(fsid, term, operation), body, options);
         try {
             Object reply = f.toCompletionStage().toCompletableFuture()
                     .get(options.getSendTimeout() + 1000, TimeUnit.MILLISECONDS).body();
@@ -56,8 +62,20 @@ public final class EventBusServerApi implements ServerApi {
     }
 
     @Override
-    public TransOpen openTransaction(long rid) {
-        return call(ServerMessages.OPEN_TRANSACTION, new ServerMessages.ForMount(rid), TransOpen.class);
+    public Welcome greet(Greeting greeting) {
+        return call(ServerMessages.GREET, greeting, Welcome.class);
+    }
+
+    @Override
+    public TransOpen openTransaction(long rid, long committingSeq) {
+        return call(ServerMessages.OPEN_TRANSACTION, new ServerMessages.OpenTransaction(rid, committingSeq),
+                TransOpen.class);
+    }
+
+    @Override
+    public void closeTransaction(long rid, long transSeq) {
+        call(ServerMessages.CLOSE_TRANSACTION, new ServerMessages.CloseTransaction(rid, transSeq),
+                ServerMessages.Done.class);
     }
 
     @Override
@@ -66,9 +84,9 @@ public final class EventBusServerApi implements ServerApi {
     }
 
     @Override
-    public Grant grant(long rid, long metaBlocks, long dataBlocks, boolean forDeletion) {
-        return call(ServerMessages.GRANT, new ServerMessages.GrantRequest(rid, metaBlocks, dataBlocks, forDeletion),
-                Grant.class);
+    public Grant grant(long rid, long grantSeq, long metaBlocks, long dataBlocks, boolean forDeletion) {
+        return call(ServerMessages.GRANT,
+                new ServerMessages.GrantRequest(rid, grantSeq, metaBlocks, dataBlocks, forDeletion), Grant.class);
     }
 
     @Override
@@ -87,8 +105,8 @@ public final class EventBusServerApi implements ServerApi {
     }
 
     @Override
-    public MergeJob startMerge() {
-        return call(ServerMessages.START_MERGE, new ServerMessages.Done(), ServerMessages.MaybeMerge.class).job();
+    public MergeJob startMerge(long rid) {
+        return call(ServerMessages.START_MERGE, new ServerMessages.ForMount(rid), ServerMessages.MaybeMerge.class).job();
     }
 
     @Override

@@ -7,8 +7,10 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 import org.scoutfs.lsm.BadVolumeException;
 import org.scoutfs.lsm.CorruptionException;
+import org.scoutfs.lsm.FencedException;
 import org.scoutfs.lsm.FormatMismatchException;
 import org.scoutfs.lsm.NoSpaceException;
+import org.scoutfs.lsm.NotServingException;
 import org.scoutfs.lsm.VolumeFailedException;
 import org.scoutfs.lsm.VolumeIoException;
 
@@ -29,6 +31,9 @@ public final class Failures {
     public static final int DEVICE_IO = 6;
     public static final int ILLEGAL_STATE = 7;
     public static final int ILLEGAL_ARGUMENT = 8;
+    public static final int NOT_SERVING = 9;
+    public static final int FENCED = 10;
+    public static final int RECOVERING = 11;
     public static final int INTERNAL = 99;
 
     public static int code(Throwable t) {
@@ -38,6 +43,8 @@ public final class Failures {
             case VolumeFailedException e -> VOLUME_FAILED;
             case FormatMismatchException e -> FORMAT_MISMATCH;
             case BadVolumeException e -> BAD_VOLUME;
+            case NotServingException e -> e.recovering() ? RECOVERING : NOT_SERVING;
+            case FencedException e -> FENCED;
             case VolumeIoException e -> DEVICE_IO;
             case IllegalStateException e -> ILLEGAL_STATE;
             case IllegalArgumentException e -> ILLEGAL_ARGUMENT;
@@ -62,6 +69,9 @@ public final class Failures {
                 case VOLUME_FAILED -> new VolumeFailedException(m, null);
                 case FORMAT_MISMATCH -> new FormatMismatchException(m);
                 case BAD_VOLUME -> new BadVolumeException(m);
+                case NOT_SERVING -> new NotServingException(m);
+                case RECOVERING -> new NotServingException(m, true);
+                case FENCED -> new FencedException(m);
                 case DEVICE_IO -> new VolumeIoException(what, new IOException(m));
                 case ILLEGAL_STATE -> new IllegalStateException(m);
                 case ILLEGAL_ARGUMENT -> new IllegalArgumentException(m);

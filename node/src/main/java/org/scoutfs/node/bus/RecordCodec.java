@@ -148,6 +148,40 @@ public final class RecordCodec<T extends Record> implements MessageCodec<T, T> {
         throw new IllegalArgumentException("no wire encoding for " + c.getName());
     }
 
+    /** Registers a codec for each of {@code types} on {@code bus}, skipping those another component registered. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void registerAll(io.vertx.core.eventbus.EventBus bus, List<Class<? extends Record>> types) {
+        for (Class<? extends Record> t : types) {
+            try {
+                bus.registerDefaultCodec((Class) t, new RecordCodec(t));
+            } catch (IllegalStateException alreadyRegistered) {
+                // another component of this node registered it first
+            }
+        }
+    }
+
+    /**
+     * A digest of the wire form of {@code types}: their names and the names and types of their
+     * components, in order. Two builds whose messages would decode differently get different
+     * digests, so nodes compare it before they talk.
+     */
+    public static long shapeDigest(List<Class<? extends Record>> types) {
+        StringBuilder sb = new StringBuilder();
+        for (Class<? extends Record> t : types) {
+            sb.append(t.getName()).append('(');
+            for (RecordComponent rc : t.getRecordComponents()) {
+                sb.append(rc.getName()).append(':').append(rc.getGenericType().getTypeName()).append(',');
+            }
+            sb.append(")\n");
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Class<?> rawClass(Type t) {
         if (t instanceof Class<?> c) {
             return c;

@@ -6,7 +6,12 @@ import io.vertx.core.eventbus.EventBus;
 
 import org.scoutfs.lsm.forest.LogTreeRef;
 import org.scoutfs.lsm.forest.Roots;
+import org.scoutfs.lsm.format.BlockRef;
+import org.scoutfs.lsm.format.BtreeRoot;
 import org.scoutfs.lsm.format.Extent;
+import org.scoutfs.lsm.format.Key;
+import org.scoutfs.lsm.format.LogTreesRecord;
+import org.scoutfs.lsm.format.MountedClientRecord;
 import org.scoutfs.lsm.server.MergeJob;
 import org.scoutfs.lsm.server.ServerApi;
 
@@ -18,7 +23,9 @@ public final class ServerMessages {
     private ServerMessages() {
     }
 
+    public static final String GREET = "greet";
     public static final String OPEN_TRANSACTION = "openTransaction";
+    public static final String CLOSE_TRANSACTION = "closeTransaction";
     public static final String COMMIT_LOG_TREE = "commitLogTree";
     public static final String GRANT = "grant";
     public static final String GET_ROOTS = "getRoots";
@@ -34,7 +41,13 @@ public final class ServerMessages {
     public record ForMount(long rid) {
     }
 
-    public record GrantRequest(long rid, long metaBlocks, long dataBlocks, boolean forDeletion) {
+    public record OpenTransaction(long rid, long committingSeq) {
+    }
+
+    public record CloseTransaction(long rid, long transSeq) {
+    }
+
+    public record GrantRequest(long rid, long grantSeq, long metaBlocks, long dataBlocks, boolean forDeletion) {
     }
 
     public record InodesRequest(long rid, long count) {
@@ -58,20 +71,22 @@ public final class ServerMessages {
     public record Done() {
     }
 
+    /** Every record that crosses the bus for the server, nested ones included. */
+    static final List<Class<? extends Record>> TYPES = List.of(ForMount.class, OpenTransaction.class,
+            CloseTransaction.class, GrantRequest.class, InodesRequest.class, Done.class, ServerApi.Greeting.class,
+            ServerApi.Welcome.class, MountedClientRecord.class, LogTreesRecord.class, ServerApi.TransOpen.class,
+            ServerApi.LogTreeCommit.class, ServerApi.CommitReply.class, ServerApi.Grant.class,
+            ServerApi.InodeRange.class, ServerApi.Usage.class, Roots.class, LogTreeRef.class, BtreeRoot.class,
+            BlockRef.class, Extent.class, Key.class, GrowMerge.class, ForMerge.class, MaybeMerge.class, Extents.class,
+            MergeJob.class, MergeJob.Result.class);
+
+    /** Every message type, for the cluster hash. */
+    public static List<Class<? extends Record>> wireTypes() {
+        return TYPES;
+    }
+
     /** Registers codecs for every message type, once per event bus. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static void registerCodecs(EventBus bus) {
-        List<Class<? extends Record>> types = List.of(ForMount.class, GrantRequest.class, InodesRequest.class,
-                Done.class, ServerApi.TransOpen.class, ServerApi.LogTreeCommit.class, ServerApi.CommitReply.class,
-                ServerApi.Grant.class, ServerApi.InodeRange.class, ServerApi.Usage.class, Roots.class,
-                LogTreeRef.class, Extent.class, GrowMerge.class, ForMerge.class, MaybeMerge.class, Extents.class,
-                MergeJob.Result.class);
-        for (Class<? extends Record> t : types) {
-            try {
-                bus.registerDefaultCodec((Class) t, new RecordCodec(t));
-            } catch (IllegalStateException alreadyRegistered) {
-                // another component of this node registered them first
-            }
-        }
+        RecordCodec.registerAll(bus, TYPES);
     }
 }

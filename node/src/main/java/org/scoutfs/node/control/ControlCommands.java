@@ -57,6 +57,10 @@ final class ControlCommands {
                 ScoutFs.operationCounts().forEach(reply::field);
                 reply.end();
             }
+            case "cluster" -> {
+                node.clusterStatus().lines().forEach(reply::line);
+                reply.end();
+            }
             case "sync" -> {
                 node.filesystem().sync();
                 reply.end();

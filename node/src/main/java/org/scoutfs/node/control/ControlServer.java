@@ -105,7 +105,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** What any local user may ask: the same figures statfs(2) gives everyone. */
-    private static final Set<String> OPEN_TO_ALL = Set.of("df", "statfs");
+    private static final Set<String> OPEN_TO_ALL = Set.of("df", "statfs", "cluster");
 
     private static boolean isRoot(SocketChannel conn) throws IOException {
         UnixDomainPrincipal peer = conn.getOption(ExtendedSocketOptions.SO_PEERCRED);

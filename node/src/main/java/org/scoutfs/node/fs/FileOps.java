@@ -180,7 +180,8 @@ final class FileOps {
         }
     }
 
-    int write(RequestContext ctx, long ino, long offset, ByteBuffer data, boolean dropSetIds) {
+    /** @param append write at the end of the file as it is now, whatever {@code offset} says */
+    int write(RequestContext ctx, long ino, long offset, ByteBuffer data, boolean dropSetIds, boolean append) {
         if (offset < 0 || offset + data.remaining() < 0) {
             throw new FuseException(Errno.EFBIG);
         }
@@ -188,6 +189,12 @@ final class FileOps {
             Inode inode = fs.inodes.read(ino);
             if (!inode.isRegular()) {
                 throw new FuseException(inode.isDir() ? Errno.EISDIR : Errno.EINVAL);
+            }
+            if (append) {
+                offset = inode.size;
+                if (offset + data.remaining() < 0) {
+                    throw new FuseException(Errno.EFBIG);
+                }
             }
             long seq = l.writeSeq();
             if (dropSetIds) {

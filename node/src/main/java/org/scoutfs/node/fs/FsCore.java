@@ -22,8 +22,10 @@ final class FsCore {
     final InodeNumbers numbers;
     final FsOptions options;
     final Clock clock;
+    final InodeUse elsewhere;
 
-    FsCore(NodeStore store, InodeLocks locks, FileData data, InodeNumbers numbers, FsOptions options, Clock clock) {
+    FsCore(NodeStore store, InodeLocks locks, FileData data, InodeNumbers numbers, FsOptions options, Clock clock,
+           InodeUse elsewhere) {
         this.store = store;
         this.locks = locks;
         this.inodes = new Inodes(store);
@@ -33,6 +35,7 @@ final class FsCore {
         this.numbers = numbers;
         this.options = options;
         this.clock = clock;
+        this.elsewhere = elsewhere;
     }
 
     Timespec now() {

@@ -1,6 +1,9 @@
 package org.scoutfs.node.fs;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongConsumer;
 
 /**
@@ -16,19 +19,25 @@ final class Lifetimes {
         long lookups;
         long opens;
         boolean unlinked;
+        boolean directory;
     }
 
-    private final ConcurrentHashMap<Long, Counts> counts = new ConcurrentHashMap<>();
+    /** An inode the kernel may have cached, and whether it is a directory (its names may be cached too). */
+    record Known(long ino, boolean directory) {
+    }
+
+    private final ConcurrentSkipListMap<Long, Counts> counts = new ConcurrentSkipListMap<>();
     private final LongConsumer onUnused;
 
     Lifetimes(LongConsumer onUnused) {
         this.onUnused = onUnused;
     }
 
-    void lookedUp(long ino) {
+    void lookedUp(long ino, boolean directory) {
         counts.compute(ino, (k, c) -> {
             Counts n = c == null ? new Counts() : c;
             n.lookups++;
+            n.directory |= directory;
             return n;
         });
     }
@@ -81,9 +90,19 @@ final class Lifetimes {
         return counts.containsKey(ino);
     }
 
-    /** Inode numbers in [first, last] in use on this node. */
-    java.util.List<Long> known(long first, long last) {
-        return counts.keySet().stream().filter(i -> i >= first && i <= last).sorted().toList();
+    /** True if a file or directory handle of {@code ino} is open on this node. */
+    boolean open(long ino) {
+        Counts c = counts.get(ino);
+        return c != null && c.opens > 0;
+    }
+
+    /** Inodes in [first, last] the kernel may have cached on this node, in number order. */
+    List<Known> known(long first, long last) {
+        List<Known> out = new ArrayList<>();
+        for (Map.Entry<Long, Counts> e : counts.subMap(first, true, last, true).entrySet()) {
+            out.add(new Known(e.getKey(), e.getValue().directory));
+        }
+        return out;
     }
 
     /** The kernel let go of everything (unmount). */

@@ -1,6 +1,7 @@
 package org.scoutfs.node.fs;
 
 import java.util.List;
+import java.util.function.LongConsumer;
 
 import org.scoutfs.fuse.Errno;
 import org.scoutfs.fuse.FuseException;
@@ -10,12 +11,19 @@ import org.scoutfs.locking.client.HeldLocks;
 import org.scoutfs.locking.client.LockClient;
 import org.scoutfs.locking.client.LockHandle;
 
-/** {@link ClusterLocks} served by the node's {@link LockClient}. */
+/**
+ * {@link ClusterLocks} served by the node's {@link LockClient}. Before the caller reads under the
+ * locks, the node's view of the committed trees is brought up to the server commit the grants
+ * named, so it includes everything the locks' previous holders wrote.
+ */
 public final class LockClientLocks implements ClusterLocks {
     private final LockClient client;
+    private final LongConsumer rootsAtLeast;
 
-    public LockClientLocks(LockClient client) {
+    /** @param rootsAtLeast brings reads up to a server commit (the store's {@code ensureRoots}) */
+    public LockClientLocks(LockClient client, LongConsumer rootsAtLeast) {
         this.client = client;
+        this.rootsAtLeast = rootsAtLeast;
     }
 
     @Override
@@ -28,8 +36,16 @@ public final class LockClientLocks implements ClusterLocks {
             throw new FuseException(Errno.EINTR, "interrupted waiting for a cluster lock");
         }
         long seq = 0;
+        long commit = 0;
         for (LockHandle h : held.handles()) {
             seq = Math.max(seq, h.writeSeq());
+            commit = Math.max(commit, h.commitSeq());
+        }
+        try {
+            rootsAtLeast.accept(commit);
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
         }
         long writeSeq = seq;
         return new Handle() {

@@ -71,7 +71,7 @@ final class NamespaceOps {
                     continue;
                 }
                 Inode inode = fs.inodes.read(target);
-                lifetimes.lookedUp(target);
+                lifetimes.lookedUp(target, inode.isDir());
                 return fs.entry(inode);
             }
         }
@@ -135,7 +135,7 @@ final class NamespaceOps {
                 t.addInodeCount(1);
             }
         }
-        lifetimes.lookedUp(ino);
+        lifetimes.lookedUp(ino, inode.isDir());
         return fs.entry(inode);
     }
 
@@ -157,7 +157,7 @@ final class NamespaceOps {
                 t.addInodeCount(1);
             }
         }
-        lifetimes.lookedUp(ino);
+        lifetimes.lookedUp(ino, inode.isDir());
         return fs.entry(inode);
     }
 
@@ -215,7 +215,7 @@ final class NamespaceOps {
                 fs.inodes.write(t, dir, false, seq);
             }
         }
-        lifetimes.lookedUp(ino);
+        lifetimes.lookedUp(ino, inode.isDir());
         return fs.entry(inode);
     }
 
@@ -489,7 +489,7 @@ final class NamespaceOps {
                     return;
                 }
                 if (inode != null) {
-                    lifetimes.lookedUp(d.ino());
+                    lifetimes.lookedUp(d.ino(), inode.isDir());
                 }
                 pos = d.pos() + 1;
             }

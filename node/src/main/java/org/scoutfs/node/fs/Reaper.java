@@ -1,7 +1,9 @@
 package org.scoutfs.node.fs;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,7 +101,11 @@ final class Reaper implements AutoCloseable {
                 batch = pending.toArray(Long[]::new);
                 pending.clear();
             }
+            Set<Long> openElsewhere = openElsewhere(List.of(batch));
             for (long ino : batch) {
+                if (openElsewhere.contains(ino)) {
+                    continue; // the orphan item stays; an orphan scan deletes it once nobody has it open
+                }
                 try {
                     reap(ino);
                 } catch (RuntimeException e) {
@@ -168,14 +174,25 @@ final class Reaper implements AutoCloseable {
         }
     }
 
-    /** Deletes every orphaned inode nothing on this node uses (at mount, and at clean unmount). */
+    /**
+     * Deletes every orphaned inode that nothing on this node uses and no other node has open (at
+     * mount, at clean unmount, and now and then, for the orphans other nodes leave).
+     */
     void reapOrphans() {
+        fs.store.refreshRoots();
         long from = 0;
         while (true) {
             List<Item> orphans = fs.store.scan(Zones.orphanKey(from), Zones.orphanKey(-1L), 256);
+            List<Long> candidates = new ArrayList<>();
             for (Item item : orphans) {
                 long ino = item.key().second();
                 if (!lifetimes.inUse(ino)) {
+                    candidates.add(ino);
+                }
+            }
+            Set<Long> openElsewhere = openElsewhere(candidates);
+            for (long ino : candidates) {
+                if (!openElsewhere.contains(ino)) {
                     reap(ino);
                 }
             }
@@ -183,6 +200,15 @@ final class Reaper implements AutoCloseable {
                 return;
             }
             from = orphans.getLast().key().second() + 1;
+        }
+    }
+
+    private Set<Long> openElsewhere(List<Long> inos) {
+        try {
+            return fs.elsewhere.openElsewhere(inos);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not ask other nodes which inodes they have open; keeping them", e);
+            return new java.util.HashSet<>(inos);
         }
     }
 

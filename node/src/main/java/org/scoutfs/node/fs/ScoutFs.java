@@ -49,10 +49,13 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
     private final NamespaceOps names;
     private final FileOps files;
 
+    /**
+     * @param elsewhere tells which inodes other nodes have open, before an unlinked inode is deleted
+     */
     public ScoutFs(NodeStore store, ClusterLocks locks, BlockDevice dataDevice, ServerApi server, FsOptions options,
-                   Clock clock) {
+                   Clock clock, InodeUse elsewhere) {
         this.core = new FsCore(store, new InodeLocks(locks), new FileData(store, dataDevice),
-                new InodeNumbers(server, store.rid()), options, clock);
+                new InodeNumbers(server, store.rid()), options, clock, elsewhere);
         this.reaper = new Reaper(core);
         this.lifetimes = new Lifetimes(reaper::maybeDelete);
         reaper.lifetimes(lifetimes);
@@ -60,7 +63,10 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         this.files = new FileOps(core);
     }
 
-    /** Deletes inodes that lost their last link while the volume was last mounted (a crash, or still open then). */
+    /**
+     * Deletes inodes that lost their last link and that no node has open: those a crash left, those
+     * still open somewhere when they were unlinked, those of a node that was declared gone.
+     */
     public void reclaimOrphans() {
         reaper.reapOrphans();
     }
@@ -119,9 +125,18 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         });
     }
 
-    /** Inodes in [first, last] the kernel may have cached. */
-    public java.util.List<Long> knownInodes(long first, long last) {
-        return lifetimes.known(first, last);
+    /** An inode the kernel may have cached, and whether it is a directory. */
+    public record CachedInode(long ino, boolean directory) {
+    }
+
+    /** Inodes in [first, last] the kernel may have cached, in number order. */
+    public List<CachedInode> knownInodes(long first, long last) {
+        return lifetimes.known(first, last).stream().map(k -> new CachedInode(k.ino(), k.directory())).toList();
+    }
+
+    /** The ones of {@code inos} open on this node: what this node answers another that wants to delete them. */
+    public List<Long> openOf(List<Long> inos) {
+        return inos.stream().filter(lifetimes::open).toList();
     }
 
     /**
@@ -287,8 +302,27 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
                 files.getattr(ino);
             }
             lifetimes.opened(ino);
-            return OpenReply.of(0, OpenReply.Flag.KEEP_CACHE);
+            return openReply(flags);
         });
+    }
+
+    /**
+     * Files opened for appending bypass the kernel's page cache: the node puts each append at the
+     * file's current end, which may not be where the kernel thought it was, and the kernel must
+     * not cache the written bytes at the place it thought. With the writeback cache the kernel
+     * keeps writes (and the times they change) to itself until it writes them back, so there the
+     * page cache stays (such a mount is coherent only while one node writes a file).
+     */
+    private OpenReply openReply(OpenFlags flags) {
+        return flags.has(OpenFlags.O_APPEND) && !writebackCache ? OpenReply.of(0, OpenReply.Flag.DIRECT_IO)
+                : OpenReply.of(0, OpenReply.Flag.KEEP_CACHE);
+    }
+
+    private volatile boolean writebackCache;
+
+    @Override
+    public void init(org.scoutfs.fuse.ConnectionInfo connection) {
+        writebackCache = connection.writebackCache();
     }
 
     @Override
@@ -298,7 +332,10 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
 
     @Override
     public int write(RequestContext ctx, long ino, long fh, long offset, ByteBuffer data, WriteFlags flags) {
-        return guard("write", () -> files.write(ctx, ino, offset, data, flags.killSuidGid()));
+        // a write(2) through an O_APPEND file goes to the end of the file as it is now, which another
+        // node may have moved since this node's kernel last learned the size it computed the offset from
+        boolean append = !flags.cacheWrite() && (flags.openFlags() & OpenFlags.O_APPEND) != 0;
+        return guard("write", () -> files.write(ctx, ino, offset, data, flags.killSuidGid(), append));
     }
 
     @Override
@@ -370,7 +407,7 @@ public final class ScoutFs implements FuseFileSystem, AutoCloseable {
         return guard("create", () -> {
             Entry e = names.create(ctx, parent, name, new NamespaceOps.NewInode(mode, 0, null), umask);
             lifetimes.opened(e.ino());
-            return new Created(e, OpenReply.of(0, OpenReply.Flag.KEEP_CACHE));
+            return new Created(e, openReply(flags));
         });
     }
 

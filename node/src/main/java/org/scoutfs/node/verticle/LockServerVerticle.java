@@ -3,9 +3,11 @@ package org.scoutfs.node.verticle;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import io.vertx.core.AsyncResult;
@@ -26,7 +28,7 @@ import org.scoutfs.node.bus.Failures;
 import org.scoutfs.node.bus.LockMessages;
 
 /**
- * Serves the cluster's {@link LockServer} on the event bus.
+ * Serves the cluster's {@link LockServer} on the event bus, for one election term.
  *
  * <p>The lock server is entered only from one thread of its own (a virtual thread running one task
  * at a time), never from an event loop: handing out a write sequence may wait for the volume
@@ -35,9 +37,14 @@ import org.scoutfs.node.bus.LockMessages;
  *
  * <p>An invalidation is a bus request whose reply is the mount's acknowledgement. If the mount
  * does not answer in time, or has no address registered, the invalidation is sent again after a
- * pause until it answers or is declared gone ({@link LockMessages.ClientGone}): the lock server
- * must not assume a silent mount has stopped writing. Declaring it gone is for its farewell or for
- * fencing, which belongs to the cluster work.
+ * pause until it answers or is declared gone ({@link LockMessages.ClientGone}, or
+ * {@link #clientGone} once the leader fenced it): the lock server must not assume a silent mount
+ * has stopped writing.
+ *
+ * <p>A lock server that takes over after a failover starts recovering: it takes the mounts'
+ * {@link LockMessages.LockReport reports} of what they hold, tells {@code reported} of each, and
+ * grants nothing until {@link #finishRecovery()}. Grants carry the volume server's last durable
+ * commit, which includes the commits the previous holders made before they gave the lock up.
  */
 public final class LockServerVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(LockServerVerticle.class.getName());
@@ -53,7 +60,11 @@ public final class LockServerVerticle extends VerticleBase {
     }
 
     private final long fsid;
+    private final long term;
     private final LongSupplier writeSeqs;
+    private final LongSupplier commitSeqs;
+    private final boolean recovering;
+    private final LongConsumer reported;
     private final Options options;
     private ExecutorService lockThread;
     private Context busContext;
@@ -61,14 +72,20 @@ public final class LockServerVerticle extends VerticleBase {
     /** Mounts declared gone; their late requests are refused. Touched only on the lock thread. */
     private final Set<Long> departed = new HashSet<>();
 
-    /** @param writeSeqs fresh global sequences for writable grants (the volume server's newWriteSeq) */
-    public LockServerVerticle(long fsid, LongSupplier writeSeqs) {
-        this(fsid, writeSeqs, Options.defaults());
-    }
-
-    public LockServerVerticle(long fsid, LongSupplier writeSeqs, Options options) {
+    /**
+     * @param writeSeqs  fresh global sequences for writable grants (the volume server's newWriteSeq)
+     * @param commitSeqs the volume server's last durable commit, for grants to carry
+     * @param recovering true if mounts of an earlier server must report what they hold first
+     * @param reported   told of each mount whose report arrived, on the lock thread
+     */
+    public LockServerVerticle(long fsid, long term, LongSupplier writeSeqs, LongSupplier commitSeqs, boolean recovering,
+                              LongConsumer reported, Options options) {
         this.fsid = fsid;
+        this.term = term;
         this.writeSeqs = writeSeqs;
+        this.commitSeqs = commitSeqs;
+        this.recovering = recovering;
+        this.reported = reported;
         this.options = options;
     }
 
@@ -76,22 +93,48 @@ public final class LockServerVerticle extends VerticleBase {
     public Future<?> start() {
         busContext = context;
         lockThread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("scoutfs-lock-server").factory());
-        server = new LockServer(new BusOutbox(), writeSeqs);
+        server = new LockServer(new BusOutbox(), writeSeqs, recovering);
         EventBus bus = vertx.eventBus();
         LockMessages.registerCodecs(bus);
-        var requests = bus.<LockMessages.LockRequest>consumer(Addresses.lockServer(fsid, LockMessages.REQUEST),
+        var requests = bus.<LockMessages.LockRequest>consumer(Addresses.lockServer(fsid, term, LockMessages.REQUEST),
                 msg -> serve(msg, r -> {
                     refuseDeparted(r.rid());
                     server.request(r.rid(), r.range(), r.lockMode());
                     return new LockMessages.Accepted();
                 }));
-        var departures = bus.<LockMessages.ClientGone>consumer(Addresses.lockServer(fsid, LockMessages.CLIENT_GONE),
+        var reports = bus.<LockMessages.LockReport>consumer(Addresses.lockServer(fsid, term, LockMessages.REPORT),
+                msg -> serve(msg, r -> {
+                    refuseDeparted(r.rid());
+                    if (server.recovering()) {
+                        for (LockMessages.HeldLock h : r.held()) {
+                            server.recover(r.rid(), h.range(), LockMode.ofCode(h.mode()));
+                        }
+                        reported.accept(r.rid());
+                    }
+                    // once recovered, what the server knows is the truth; a mount that greets this
+                    // server again sends its open requests once more, and repeats are taken once
+                    return new LockMessages.Accepted();
+                }));
+        var departures = bus.<LockMessages.ClientGone>consumer(Addresses.lockServer(fsid, term, LockMessages.CLIENT_GONE),
                 msg -> serve(msg, g -> {
                     departed.add(g.rid());
                     server.clientGone(g.rid());
                     return new LockMessages.Accepted();
                 }));
-        return Future.all(requests.completion(), departures.completion());
+        return Future.all(requests.completion(), reports.completion(), departures.completion());
+    }
+
+    /** Forgets a mount the leader fenced. Completes once its locks are free for others. */
+    public CompletableFuture<Void> clientGone(long rid) {
+        return CompletableFuture.runAsync(() -> {
+            departed.add(rid);
+            server.clientGone(rid);
+        }, lockThread);
+    }
+
+    /** Every mount of the last server reported or was declared gone: starts granting. */
+    public CompletableFuture<Void> finishRecovery() {
+        return CompletableFuture.runAsync(server::finishRecovery, lockThread);
     }
 
     /** Runs a request on the lock thread and replies with its result or its failure code. */
@@ -115,7 +158,7 @@ public final class LockServerVerticle extends VerticleBase {
     private final class BusOutbox implements LockServer.Outbox {
         @Override
         public void grant(long client, LockRange range, LockMode mode, long writeSeq) {
-            var grant = new LockMessages.LockGrant(range, mode.code(), writeSeq);
+            var grant = new LockMessages.LockGrant(term, range, mode.code(), writeSeq, commitSeqs.getAsLong());
             busContext.runOnContext(v -> vertx.eventBus().send(Addresses.lockClient(fsid, client), grant));
         }
 
@@ -128,7 +171,7 @@ public final class LockServerVerticle extends VerticleBase {
     private void sendInvalidation(long client, LockRange range, LockMode fromMode, LockMode toMode) {
         DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.invalidationTimeout().toMillis());
         vertx.eventBus().<LockMessages.LockAcknowledgement>request(Addresses.lockClient(fsid, client),
-                        new LockMessages.LockInvalidation(range, fromMode.code(), toMode.code()), delivery)
+                        new LockMessages.LockInvalidation(term, range, fromMode.code(), toMode.code()), delivery)
                 .onComplete(answer -> lockThread.execute(() -> answered(client, range, fromMode, toMode, answer)));
     }
 

@@ -15,19 +15,21 @@ import org.scoutfs.node.bus.Failures;
 import org.scoutfs.node.bus.ServerMessages;
 
 /**
- * Serves {@link ServerApi} on the event bus. Each request runs on its own virtual thread, because
- * server calls block (a commit waits for the device) and concurrent callers are what let one
- * commit serve many of them.
+ * Serves {@link ServerApi} on the event bus at the addresses of one election term. Each request
+ * runs on its own virtual thread, because server calls block (a commit waits for the device) and
+ * concurrent callers are what let one commit serve many of them.
  */
 public final class ServerVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(ServerVerticle.class.getName());
 
     private final long fsid;
+    private final long term;
     private final ServerApi server;
     private ExecutorService calls;
 
-    public ServerVerticle(long fsid, ServerApi server) {
+    public ServerVerticle(long fsid, long term, ServerApi server) {
         this.fsid = fsid;
+        this.term = term;
         this.server = server;
     }
 
@@ -36,13 +38,21 @@ public final class ServerVerticle extends VerticleBase {
         calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scoutfs-server-call-", 0).factory());
         EventBus bus = vertx.eventBus();
         ServerMessages.registerCodecs(bus);
-        serve(bus, ServerMessages.OPEN_TRANSACTION, (ServerMessages.ForMount m) -> server.openTransaction(m.rid()));
+        serve(bus, ServerMessages.GREET, (ServerApi.Greeting g) -> server.greet(g));
+        serve(bus, ServerMessages.OPEN_TRANSACTION, (ServerMessages.OpenTransaction o) ->
+                server.openTransaction(o.rid(), o.committingSeq()));
+        serve(bus, ServerMessages.CLOSE_TRANSACTION, (ServerMessages.CloseTransaction c) -> {
+            server.closeTransaction(c.rid(), c.transSeq());
+            return new ServerMessages.Done();
+        });
         serve(bus, ServerMessages.COMMIT_LOG_TREE, (ServerApi.LogTreeCommit c) -> server.commitLogTree(c));
-        serve(bus, ServerMessages.GRANT, (ServerMessages.GrantRequest g) -> server.grant(g.rid(), g.metaBlocks(), g.dataBlocks(), g.forDeletion()));
+        serve(bus, ServerMessages.GRANT, (ServerMessages.GrantRequest g) ->
+                server.grant(g.rid(), g.grantSeq(), g.metaBlocks(), g.dataBlocks(), g.forDeletion()));
         serve(bus, ServerMessages.GET_ROOTS, (ServerMessages.Done d) -> server.getRoots());
         serve(bus, ServerMessages.ALLOC_INODES, (ServerMessages.InodesRequest r) -> server.allocInodes(r.rid(), r.count()));
         serve(bus, ServerMessages.USAGE, (ServerMessages.ForMount m) -> server.usage(m.rid()));
-        serve(bus, ServerMessages.START_MERGE, (ServerMessages.Done d) -> new ServerMessages.MaybeMerge(server.startMerge()));
+        serve(bus, ServerMessages.START_MERGE, (ServerMessages.ForMount m) ->
+                new ServerMessages.MaybeMerge(server.startMerge(m.rid())));
         serve(bus, ServerMessages.GROW_MERGE, (ServerMessages.GrowMerge g) ->
                 new ServerMessages.Extents(server.growMerge(g.mergeSeq(), g.blocks())));
         serve(bus, ServerMessages.COMPLETE_MERGE, (org.scoutfs.lsm.server.MergeJob.Result r) -> {
@@ -57,11 +67,15 @@ public final class ServerVerticle extends VerticleBase {
             server.farewell(m.rid());
             return new ServerMessages.Done();
         });
-        return Future.succeededFuture();
+        // started once every address is known to the whole cluster, so the first requests find it
+        return Future.all(registrations);
     }
 
+    private final java.util.List<Future<Void>> registrations = new java.util.ArrayList<>();
+
     private <T> void serve(EventBus bus, String operation, Function<T, Object> handler) {
-        bus.<T>consumer(Addresses.server(fsid, operation), msg -> calls.execute(() -> answer(operation, msg, handler)));
+        registrations.add(bus.<T>consumer(Addresses.server(fsid, term, operation),
+                msg -> calls.execute(() -> answer(operation, msg, handler))).completion());
     }
 
     private static <T> void answer(String operation, Message<T> msg, Function<T, Object> handler) {

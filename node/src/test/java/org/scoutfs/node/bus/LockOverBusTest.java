@@ -46,7 +46,7 @@ class LockOverBusTest {
 
         Mount(long rid) throws Exception {
             this.rid = rid;
-            transport = new EventBusLockTransport(vertx, FSID, rid, Duration.ofSeconds(10));
+            transport = new EventBusLockTransport(vertx, FSID, rid, TERM_ONE, Duration.ofSeconds(10));
             client = new LockClient(transport, this::invalidated, executor, LockClient.Options.defaults());
             await(transport.attach(client));
         }
@@ -77,6 +77,19 @@ class LockOverBusTest {
         }
     }
 
+    /** The lock server of these tests serves term 1 for ever. */
+    static final ServerLocator TERM_ONE = new ServerLocator() {
+        @Override
+        public long term() {
+            return 1;
+        }
+
+        @Override
+        public void lost(long term, RuntimeException cause) {
+            throw new AssertionError("the lock server of term 1 was lost: " + cause);
+        }
+    };
+
     Vertx vertx;
     ExecutorService executor;
     final long[] device = {0};
@@ -88,8 +101,8 @@ class LockOverBusTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        await(vertx.deployVerticle(new LockServerVerticle(FSID, writeSeqs::incrementAndGet,
-                new LockServerVerticle.Options(Duration.ofSeconds(5), Duration.ofMillis(50)))));
+        await(vertx.deployVerticle(new LockServerVerticle(FSID, 1, writeSeqs::incrementAndGet, () -> 0, false,
+                rid -> { }, new LockServerVerticle.Options(Duration.ofSeconds(5), Duration.ofMillis(50)))));
         mounts = List.of(new Mount(0xa), new Mount(0xb), new Mount(0xc));
     }
 
@@ -161,16 +174,56 @@ class LockOverBusTest {
     }
 
     @Test
-    void aLockServerOfAnotherVolumeIsNotReached() throws Exception {
-        EventBusLockTransport elsewhere = new EventBusLockTransport(vertx, FSID + 1, 0xd, Duration.ofMillis(300));
+    void aLockServerOfAnotherVolumeIsNotReachedAndTheServerCountsAsLost() throws Exception {
+        CompletableFuture<RuntimeException> lost = new CompletableFuture<>();
+        ServerLocator locator = new ServerLocator() {
+            @Override
+            public long term() {
+                return 1;
+            }
+
+            @Override
+            public void lost(long term, RuntimeException cause) {
+                lost.complete(cause);
+            }
+        };
+        EventBusLockTransport elsewhere = new EventBusLockTransport(vertx, FSID + 1, 0xd, locator, Duration.ofMillis(300));
         LockClient client = new LockClient(elsewhere, (r, f, t) -> { }, executor, LockClient.Options.defaults());
         await(elsewhere.attach(client));
-        assertThatThrownBy(() -> client.lock(R, LockMode.READ)).isInstanceOf(ServerUnreachableException.class);
+        CompletableFuture<LockHandle> wanted = client.lockAsync(R, LockMode.READ);
+        assertThat(lost.get(10, TimeUnit.SECONDS)).isInstanceOf(ServerUnreachableException.class);
+        assertThat(wanted).as("the request waits to be sent again to the next server").isNotDone();
+    }
+
+    @Test
+    void messagesOfADeposedLockServerAreIgnored() throws Exception {
+        Mount m = mounts.get(0);
+        ServerLocator termTwo = new ServerLocator() {
+            @Override
+            public long term() {
+                return 2;
+            }
+
+            @Override
+            public void lost(long term, RuntimeException cause) {
+            }
+        };
+        EventBusLockTransport t = new EventBusLockTransport(vertx, FSID, 0xe, termTwo, Duration.ofSeconds(1));
+        LockClient c = new LockClient(t, (r, f, to) -> { }, executor, LockClient.Options.defaults());
+        await(t.attach(c));
+        vertx.eventBus().send(Addresses.lockClient(FSID, 0xe),
+                new LockMessages.LockGrant(1, R, LockMode.WRITE.code(), 5, 0));
+        vertx.eventBus().send(Addresses.lockClient(FSID, 0xe),
+                new LockMessages.LockGrant(2, LockRanges.inodeGroup(1 << 20), LockMode.READ.code(), 0, 0));
+        Thread.sleep(200);
+        assertThat(c.grantedMode(R)).as("the grant of term 1 came from a deposed server").isEqualTo(LockMode.NULL);
+        assertThat(c.grantedMode(LockRanges.inodeGroup(1 << 20))).isEqualTo(LockMode.READ);
+        assertThat(m.client.grantedMode(R)).isEqualTo(LockMode.NULL);
     }
 
     @Test
     void lockMessagesSurviveTheWireEncoding() {
-        var grant = new LockMessages.LockGrant(LockRanges.indexGroup(2, 77), LockMode.WRITE_ONLY.code(), -5);
+        var grant = new LockMessages.LockGrant(3, LockRanges.indexGroup(2, 77), LockMode.WRITE_ONLY.code(), -5, 9);
         RecordCodec<LockMessages.LockGrant> codec = new RecordCodec<>(LockMessages.LockGrant.class);
         Buffer wire = Buffer.buffer().appendString("xx");
         codec.encodeToWire(wire, grant);

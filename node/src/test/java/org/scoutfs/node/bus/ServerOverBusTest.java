@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.scoutfs.lsm.Volume;
 import org.scoutfs.lsm.block.BlockCache;
 import org.scoutfs.lsm.block.MemoryBlockDevice;
 import org.scoutfs.lsm.block.MetaBlocks;
@@ -45,8 +46,9 @@ class ServerOverBusTest {
         Mkfs.format(dev, null, new Mkfs.Options(1, 0, false));
         sb = Supers.readNewest(dev);
         blocks = new MetaBlocks(dev, sb.fsid(), new BlockCache(256));
-        server = VolumeServer.start(blocks, sb, VolumeServer.Options.defaults(sb).withFinalizeBlocks(3), List.of());
-        vertx.deployVerticle(new ServerVerticle(sb.fsid(), server)).toCompletionStage().toCompletableFuture().get();
+        server = VolumeServer.startExclusive(blocks, sb, VolumeServer.Options.defaults(sb).withFinalizeBlocks(3));
+        vertx.deployVerticle(new ServerVerticle(sb.fsid(), server.term(), server)).toCompletionStage()
+                .toCompletableFuture().get();
     }
 
     @AfterEach
@@ -56,9 +58,9 @@ class ServerOverBusTest {
 
     @Test
     void nodeCommitsAndReadsThroughTheBus() {
-        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), Duration.ofSeconds(30));
+        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), server.term(), Duration.ofSeconds(30));
         TreeMap<Key, byte[]> model = new TreeMap<>();
-        try (NodeStore store = new NodeStore(77, api, blocks, NodeStore.Options.defaults(), 64, 1024)) {
+        try (NodeStore store = NodeStore.join(Volume.localClient(77), api, blocks, NodeStore.Options.defaults(), 64, 1024)) {
             for (Item item : store.scan(Key.MIN, Key.MAX, Integer.MAX_VALUE)) {
                 model.put(item.key(), item.value());
             }
@@ -80,8 +82,8 @@ class ServerOverBusTest {
 
     @Test
     void serverFailuresArriveAsTheSameExceptionTypes() {
-        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), Duration.ofSeconds(30));
-        assertThatThrownBy(() -> api.grant(12345, 1, 1, false))
+        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), server.term(), Duration.ofSeconds(30));
+        assertThatThrownBy(() -> api.grant(12345, 1, 1, 1, false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("without a log tree");
         assertThatThrownBy(() -> api.allocInodes(1, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inode count 0");
@@ -89,8 +91,11 @@ class ServerOverBusTest {
 
     @Test
     void aServerOfAnotherVolumeIsNotReached() {
-        ServerApi wrong = new EventBusServerApi(vertx, sb.fsid() + 1, Duration.ofMillis(300));
+        ServerApi wrong = new EventBusServerApi(vertx, sb.fsid() + 1, server.term(), Duration.ofMillis(300));
         assertThatThrownBy(wrong::getRoots).isInstanceOf(ServerUnreachableException.class);
+        ServerApi deposed = new EventBusServerApi(vertx, sb.fsid(), server.term() + 1, Duration.ofMillis(300));
+        assertThatThrownBy(deposed::getRoots).as("a server listens only at its own term's addresses")
+                .isInstanceOf(ServerUnreachableException.class);
     }
 
     @Test
@@ -103,7 +108,7 @@ class ServerOverBusTest {
         wire.appendString("junk");
         codec.encodeToWire(wire, c);
         assertThat(codec.decodeFromWire(4, wire)).isEqualTo(c);
-        ServerApi.TransOpen open = server.openTransaction(42);
+        ServerApi.TransOpen open = new ServerApi.TransOpen(42);
         RecordCodec<ServerApi.TransOpen> openCodec = new RecordCodec<>(ServerApi.TransOpen.class);
         Buffer b = Buffer.buffer();
         openCodec.encodeToWire(b, open);

@@ -36,15 +36,29 @@ public final class NodeProcess implements AutoCloseable {
      * throws, so a failed start leaves nothing behind.
      */
     public static NodeProcess start(NodeConfig config, Path log) throws IOException, InterruptedException {
+        return start(config, log, List.of());
+    }
+
+    /** Like {@link #start(NodeConfig, Path)}, run under {@code prefix} (for example in a network namespace). */
+    public static NodeProcess start(NodeConfig config, Path log, List<String> prefix)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), NodeMain.class.getName(), config.toJson().encode());
+        List<String> cmd = new java.util.ArrayList<>(prefix);
+        cmd.add(java);
+        cmd.addAll(NodeMain.JVM_FLAGS);
+        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
+                config.toJson().encode()));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         String line = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return r.readLine();
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        if (!l.startsWith("status: ")) {
+                            return l;
+                        }
+                    }
+                    return null;
                 } catch (IOException e) {
                     return null;
                 }
@@ -88,6 +102,41 @@ public final class NodeProcess implements AutoCloseable {
         if (process.exitValue() != 0) {
             throw new IllegalStateException("node exited with " + process.exitValue() + "; log: " + Files.readString(log));
         }
+    }
+
+    /** The node's process id (under nsenter, nsenter execs it, so it is the JVM's). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** SIGSTOP: the node freezes, connections open and nothing answered. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String sig) throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+        if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits up to {@code seconds} for the process to end; true if it did. */
+    public boolean awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: no unmount, no commit, nothing. */

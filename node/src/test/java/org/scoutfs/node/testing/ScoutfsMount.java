@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import org.scoutfs.lsm.block.FileBlockDevice;
 import org.scoutfs.lsm.server.Mkfs;
 import org.scoutfs.node.Node;
+import org.scoutfs.node.NodeBoot;
 import org.scoutfs.node.NodeConfig;
 import org.scoutfs.node.control.ControlServer;
 
@@ -93,7 +94,7 @@ public final class ScoutfsMount implements AutoCloseable {
         }
         vertx = Vertx.vertx();
         try {
-            node = Node.start(vertx, config);
+            node = Node.start(vertx, NodeBoot.prepare(config), what -> { });
             control = ControlServer.start(config.controlDir(), mountPoint, node);
         } catch (IOException | RuntimeException e) {
             close();

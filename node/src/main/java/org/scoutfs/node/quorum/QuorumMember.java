@@ -1,0 +1,304 @@
+package org.scoutfs.node.quorum;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import org.scoutfs.lsm.block.BlockDevice;
+import org.scoutfs.lsm.block.QuorumArea;
+import org.scoutfs.lsm.format.QuorumSlot;
+import org.scoutfs.node.bus.Addresses;
+
+/**
+ * A node's seat in the election: drives its {@link Election} with time and with the messages of
+ * the other members, persists its votes in its slot's block, and tells its {@link Role} when it
+ * wins or loses the leadership. Everything the election does runs on one thread of its own, in
+ * order; the bus and the timer only hand events over. Durable writes (votes, elected terms) happen
+ * on that thread before anything that depends on them is sent.
+ */
+public final class QuorumMember implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(QuorumMember.class.getName());
+    private static final long TICK_MILLIS = 20;
+    private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000);
+
+    /** What the node does as the leader. Called on threads of its own, never the election's. */
+    public interface Role {
+        /** This node was elected for {@code term}: fence the predecessors and start the server. */
+        void lead(long term);
+
+        /** This node no longer leads {@code term}: stop its server now, and return once it has stopped. */
+        void stopLeading(long term, String why);
+
+        /** True once the server of the term this node leads answers requests. */
+        boolean serverUp();
+    }
+
+    private final Vertx vertx;
+    private final BlockDevice device;
+    private final long fsid;
+    private final long rid;
+    private final int slot;
+    private final int usableSlots;
+    private final String address;
+    private final Role role;
+    private final Election election;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("scoutfs-quorum").factory());
+    private final ExecutorService roleThread = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("scoutfs-quorum-role").factory());
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private final LeaderWatch watch;
+    private QuorumSlot block;
+    private long timer;
+    private long slotTimer;
+    private volatile boolean closed;
+
+    public QuorumMember(Vertx vertx, BlockDevice device, long fsid, QuorumSlot block, int usableSlots,
+                        Election.Timing timing, Role role, LeaderWatch watch) {
+        this.vertx = vertx;
+        this.device = device;
+        this.fsid = fsid;
+        this.rid = block.ownerRid();
+        this.slot = block.slot();
+        this.usableSlots = usableSlots;
+        this.address = block.address();
+        this.role = role;
+        this.watch = watch;
+        this.block = block;
+        this.election = new Election(rid, slot, timing, RandomGenerator.of("L64X128MixRandom"), block.term(),
+                block.votedFor(), now());
+        QuorumMessages.registerCodecs(vertx.eventBus());
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    /** Starts listening and taking part; the future completes once the node's addresses are known to the cluster. */
+    public Future<Void> start() {
+        var asks = vertx.eventBus().<Object>consumer(Addresses.quorumSlot(fsid, slot), this::asked);
+        var beats = vertx.eventBus().<Object>consumer(Addresses.heartbeats(fsid), m -> {
+            switch (m.body()) {
+                case QuorumMessages.Heartbeat hb -> run(() -> election.onHeartbeat(hb.term(), hb.leader(), hb.slot(), now()));
+                case QuorumMessages.Resignation r -> run(() -> election.onMemberGone(r.leader(), now()));
+                default -> { }
+            }
+        });
+        consumers.add(asks);
+        consumers.add(beats);
+        timer = vertx.setPeriodic(TICK_MILLIS, id -> run(() -> election.tick(now())));
+        slotTimer = vertx.setPeriodic(1000, id -> run(() -> {
+            int held = 0;
+            for (QuorumSlot s : QuorumArea.readAll(device, fsid)) {
+                if (s.slot() < usableSlots && !s.isFree()) {
+                    held++;
+                }
+            }
+            election.heldSlots(held);
+            return List.of();
+        }));
+        return Future.all(asks.completion(), beats.completion()).mapEmpty();
+    }
+
+    private void asked(Message<Object> m) {
+        switch (m.body()) {
+            case QuorumMessages.PreVoteRequest r -> run(() -> election.onPreVoteRequest(m, r.term(), now()));
+            case QuorumMessages.VoteRequest r -> run(() -> election.onVoteRequest(m, r.term(), r.candidate(), now()));
+            case QuorumMessages.HeartbeatAck a -> run(() -> election.onHeartbeatAck(a.slot(), a.term(), now()));
+            default -> m.fail(1, "unexpected quorum message " + m.body());
+        }
+    }
+
+    /** The process of mount {@code goneRid} left the cluster. */
+    public void memberGone(long goneRid) {
+        run(() -> election.onMemberGone(goneRid, now()));
+    }
+
+    /** Runs an election event on the election's thread and carries out what it decided. */
+    private void run(java.util.function.Supplier<List<Election.Action>> event) {
+        if (closed) {
+            return;
+        }
+        try {
+            thread.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                try {
+                    for (Election.Action a : event.get()) {
+                        perform(a);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "quorum slot " + slot + ": election step failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void perform(Election.Action a) {
+        switch (a) {
+            case Election.Persist p -> persist(block.withVote(p.term(), p.votedFor()));
+            case Election.PersistElected e -> persist(block.elected(e.term()));
+            case Election.PreVote p -> ask(new QuorumMessages.PreVoteRequest(p.term(), rid, slot), true);
+            case Election.RequestVotes v -> ask(new QuorumMessages.VoteRequest(v.term(), rid, slot), false);
+            case Election.Answer ans -> {
+                @SuppressWarnings("unchecked")
+                Message<Object> m = (Message<Object>) ans.requester();
+                m.reply(new QuorumMessages.VoteAnswer(ans.term(), ans.granted(), slot));
+            }
+            case Election.BecomeLeader b -> {
+                LOG.log(System.Logger.Level.INFO, "quorum slot {0} (mount {1}) elected leader of term {2}", slot,
+                        Long.toHexString(rid), b.term());
+                roleThread.execute(() -> role.lead(b.term()));
+            }
+            case Election.SendHeartbeat h -> {
+                var hb = new QuorumMessages.Heartbeat(h.term(), rid, slot, address, role.serverUp());
+                watch.heard(hb);
+                vertx.eventBus().publish(Addresses.heartbeats(fsid), hb);
+            }
+            case Election.AckHeartbeat ack -> vertx.eventBus().send(Addresses.quorumSlot(fsid, ack.leaderSlot()),
+                    new QuorumMessages.HeartbeatAck(ack.term(), slot));
+            case Election.StepDown s -> {
+                LOG.log(System.Logger.Level.WARNING, "quorum slot {0} stops leading term {1}: {2}", slot, s.term(), s.why());
+                roleThread.execute(() -> {
+                    role.stopLeading(s.term(), s.why());
+                    run(() -> {
+                        persist(block.stopped(s.term()));
+                        return List.of();
+                    });
+                });
+            }
+        }
+    }
+
+    /** Writes the slot's block, durably; refuses if the slot no longer belongs to this node. */
+    private void persist(QuorumSlot next) {
+        QuorumSlot onDisk = QuorumArea.read(device, fsid, slot);
+        if (onDisk.ownerRid() != rid || closed) {
+            closed = true;
+            throw new IllegalStateException("quorum slot " + slot + " was taken by mount "
+                    + Long.toHexString(onDisk.ownerRid()) + "; this node stops voting");
+        }
+        QuorumSlot written = new QuorumSlot(slot, onDisk.writeSeq() + 1, next.ownerRid(), next.ownerPid(),
+                next.ownerStart(), next.claimedAt(), next.term(), next.votedFor(), next.electedTerm(),
+                next.stoppedTerm(), next.fencedThrough(), next.host(), next.address());
+        QuorumArea.write(device, fsid, written);
+        block = written;
+    }
+
+    /** Asks every other member that holds a slot; answers come back as election events. */
+    private void ask(Object request, boolean preVote) {
+        for (QuorumSlot s : QuorumArea.readAll(device, fsid)) {
+            if (s.slot() == slot || s.slot() >= usableSlots || s.isFree()) {
+                continue;
+            }
+            vertx.eventBus().<QuorumMessages.VoteAnswer>request(Addresses.quorumSlot(fsid, s.slot()), request, ASK)
+                    .onSuccess(m -> {
+                        QuorumMessages.VoteAnswer v = m.body();
+                        run(() -> preVote ? election.onPreVoteAnswer(v.slot(), v.term(), v.granted(), now())
+                                : election.onVoteAnswer(v.slot(), v.term(), v.granted(), now()));
+                    });
+        }
+    }
+
+    /** Sends a heartbeat now if this node leads (its server just came up: the mounts need not wait for the next one). */
+    public void heartbeatNow() {
+        run(() -> election.role() == Election.Role.LEADER ? List.of(new Election.SendHeartbeat(election.term()))
+                : List.of());
+    }
+
+    /** Records (on the device) that this node, as leader of {@code term}, fenced every leader up to {@code through}. */
+    public void recordFenced(long through) {
+        call(() -> persist(block.fencedThrough(through)));
+    }
+
+    /**
+     * Leaves the election on purpose (a clean unmount). A leader stops its server, records the term
+     * as stopped and tells the others, so they elect a successor at once instead of timing out.
+     * Then the slot is given up, for the next node to take; this member takes no further part.
+     */
+    public void resign() {
+        long term = call(() -> {
+            if (election.role() != Election.Role.LEADER) {
+                return 0L;
+            }
+            long t = election.term();
+            election.resign(now(), "leaving");
+            return t;
+        });
+        if (term != 0) {
+            role.stopLeading(term, "the leader is unmounting");
+        }
+        call(() -> {
+            if (term != 0) {
+                persist(block.stopped(term));
+            }
+            persist(block.released());
+            closed = true;
+        });
+        if (term != 0) {
+            vertx.eventBus().publish(Addresses.heartbeats(fsid), new QuorumMessages.Resignation(term, rid));
+        }
+    }
+
+    /** The leader could not serve its term: it steps down and the election goes on (possibly electing it again). */
+    public void resignLeadership(String why) {
+        run(() -> election.role() == Election.Role.LEADER ? election.resign(now(), why) : List.of());
+    }
+
+    /** A snapshot of the election, for status reports. */
+    public record Status(int slot, Election.Role role, long term, int leaderSlot) {
+    }
+
+    public Status status() {
+        return call(() -> new Status(slot, election.role(), election.term(), election.leaderSlot()));
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> c) {
+        try {
+            return thread.submit(c).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("quorum slot " + slot + ": " + e, e);
+        }
+    }
+
+    private void call(Runnable r) {
+        call(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        vertx.cancelTimer(timer);
+        vertx.cancelTimer(slotTimer);
+        for (MessageConsumer<?> c : consumers) {
+            c.unregister();
+        }
+        thread.shutdown();
+        roleThread.shutdown();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

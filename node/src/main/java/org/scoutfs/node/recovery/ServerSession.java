@@ -1,0 +1,423 @@
+package org.scoutfs.node.recovery;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import org.scoutfs.locking.client.LockClient;
+import org.scoutfs.lsm.FencedException;
+import org.scoutfs.lsm.NotServingException;
+import org.scoutfs.lsm.format.MountedClientRecord;
+import org.scoutfs.lsm.server.ServerApi;
+import org.scoutfs.lsm.txn.NodeStore;
+import org.scoutfs.node.bus.Addresses;
+import org.scoutfs.node.bus.EventBusLockTransport;
+import org.scoutfs.node.bus.ServerLocator;
+import org.scoutfs.node.bus.ServerUnreachableException;
+import org.scoutfs.node.quorum.LeaderWatch;
+
+/**
+ * A node's connection to whichever server currently serves the volume, kept across failovers.
+ *
+ * <p><b>Finding the server.</b> The {@link LeaderWatch} hears the leader's heartbeats; once one
+ * says its server is up, the session greets that server. A new mount greets as new; a mount
+ * that lost its server (a call that got no answer, a keepalive that failed, or a heartbeat of a
+ * newer leader) reconnects: it waits for a live server of at least the lost term, stops any merge
+ * it was running (a merge writes into space the new server may give back), greets as returning
+ * with its open transactions and its highest sequence, takes the welcome's roots, reports every
+ * lock it holds to the new lock server and sends its open lock requests again.
+ *
+ * <p><b>Asking again.</b> {@link #api()} is the server API the node uses. A call that finds no
+ * server, or a server that no longer serves, waits for the reconnection and is sent again to the
+ * new server; every server request is safe to repeat (see {@link ServerApi}). A server that is
+ * recovering is asked again after a pause. Only after {@code giveUp} without any server does a
+ * call fail, with {@link ServerUnreachableException}: a node cut off from the quorum stops
+ * changing the volume with a clear error instead of diverging. A mount the server declared gone is
+ * told so ({@link FencedException}) and can only be given up.
+ *
+ * <p>Thread-safe. Reconnection runs on a thread of its own, one at a time.
+ */
+public final class ServerSession implements ServerLocator, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ServerSession.class.getName());
+    private static final Duration KEEPALIVE = Duration.ofSeconds(1);
+
+    private final Vertx vertx;
+    private final long fsid;
+    private final MountedClientRecord me;
+    private final LeaderWatch watch;
+    private final Duration callTimeout;
+    private final Duration giveUp;
+    private final Consumer<String> progress;
+    private final ExecutorService reconnector = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("scoutfs-reconnect").factory());
+    private final ReentrantReadWriteLock mergeGate = new ReentrantReadWriteLock();
+    private final ServerApi retrying;
+    private final Object state = new Object();
+    private volatile long term;
+    private ServerApi current;
+    private boolean connected;
+    private boolean reconnecting;
+    private volatile RuntimeException fatal;
+    private volatile boolean closed;
+    private NodeStore store;
+    private LockClient locks;
+    private EventBusLockTransport transport;
+    private long keepaliveTimer = -1;
+    private volatile Runnable onFenced = () -> { };
+
+    /**
+     * @param me          this mount, as it introduces itself
+     * @param callTimeout how long one request may go unanswered before the server counts as lost
+     * @param giveUp      how long calls wait for a server before they fail
+     * @param progress    told, while waiting for a server, what the node waits for
+     */
+    public ServerSession(Vertx vertx, long fsid, MountedClientRecord me, LeaderWatch watch, Duration callTimeout,
+                         Duration giveUp, Consumer<String> progress) {
+        this.vertx = vertx;
+        this.fsid = fsid;
+        this.me = me;
+        this.watch = watch;
+        this.callTimeout = callTimeout;
+        this.giveUp = giveUp;
+        this.progress = progress;
+        this.retrying = (ServerApi) Proxy.newProxyInstance(ServerApi.class.getClassLoader(),
+                new Class<?>[] {ServerApi.class}, (proxy, method, args) -> invoke(method, args));
+        RecoveryMessages.registerCodecs(vertx.eventBus());
+        watch.onServerUp(t -> {
+            if (Long.compareUnsigned(t, term) > 0 && connectedOnce()) {
+                lost(term, new ServerUnreachableException("the leader of term " + t + " took over"));
+            }
+        });
+    }
+
+    private boolean connectedOnce() {
+        synchronized (state) {
+            return current != null;
+        }
+    }
+
+    /** What waits for a server, for messages: the term lost, and what the node was waiting for. */
+    private String waiting() {
+        LeaderWatch.Seen s = watch.last();
+        if (s == null) {
+            return "no leader has been heard from: waiting for a quorum of the volume's quorum members to elect one";
+        }
+        var hb = s.heartbeat();
+        long ago = (System.nanoTime() - s.atNanos()) / 1_000_000;
+        return "the last leader heard from led term " + hb.term() + " (quorum slot " + hb.slot()
+                + (hb.address().isEmpty() ? "" : ", " + hb.address()) + ") " + ago + " ms ago"
+                + (hb.serverUp() ? "" : " and its server was not up yet");
+    }
+
+    // ---------------------------------------------------------------- the first greeting
+
+    /** Greets the server as a new mount, waiting up to {@code timeout} for one; returns its welcome. */
+    public ServerApi.Welcome connect(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new ServerUnreachableException("no server answered within " + timeout.toSeconds() + " s: "
+                        + waiting());
+            }
+            long t;
+            try {
+                t = watch.awaitServer(0, Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(2))), this::waiting);
+            } catch (ServerUnreachableException e) {
+                if (System.nanoTime() > nextProgress) {
+                    progress.accept("waiting for a server: " + waiting());
+                    nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                }
+                continue;
+            }
+            ServerApi api = serverOf(t);
+            try {
+                ServerApi.Welcome w = api.greet(new ServerApi.Greeting(me, false, List.of(), 0));
+                synchronized (state) {
+                    current = api;
+                    term = w.term();
+                    connected = true;
+                    state.notifyAll();
+                }
+                LOG.log(System.Logger.Level.INFO, "mount {0} greeted by the server of term {1}", Long.toHexString(me.rid()),
+                        w.term());
+                return w;
+            } catch (NotServingException | ServerUnreachableException e) {
+                if (System.nanoTime() > nextProgress) {
+                    progress.accept("waiting for the server of term " + t + ": " + e.getMessage());
+                    nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private ServerApi serverOf(long t) {
+        return new org.scoutfs.node.bus.EventBusServerApi(vertx, fsid, t, callTimeout);
+    }
+
+    /**
+     * Joins the node's store and lock client to the session, so that a reconnection can report
+     * their state to a new server, and starts the keepalives.
+     */
+    public void attach(NodeStore s, LockClient l, EventBusLockTransport t) {
+        synchronized (state) {
+            store = s;
+            locks = l;
+            transport = t;
+        }
+        keepaliveTimer = vertx.setPeriodic(KEEPALIVE.toMillis(), id -> keepalive());
+    }
+
+    /** Called when the server declared this mount gone: the node must give the mount up. */
+    public void onFenced(Runnable r) {
+        onFenced = r;
+    }
+
+    private void keepalive() {
+        long t = term;
+        if (t == 0 || closed) {
+            return;
+        }
+        vertx.eventBus().request(Addresses.leader(fsid, t, RecoveryMessages.KEEPALIVE),
+                        new RecoveryMessages.KeepAlive(me.rid()),
+                        new DeliveryOptions().setSendTimeout(Math.min(callTimeout.toMillis(), 3000)))
+                .onFailure(e -> lost(t, new ServerUnreachableException("keepalive to the server of term " + t
+                        + " failed: " + e.getMessage())));
+    }
+
+    // ---------------------------------------------------------------- what the node calls
+
+    /** The server API that survives failovers (see the class comment). */
+    public ServerApi api() {
+        return retrying;
+    }
+
+    /**
+     * The server of the current term as it is, for work that must stop rather than continue on
+     * another server (a merge); holders of {@link #mergeGate()}'s read lock use it.
+     */
+    public ServerApi direct() {
+        synchronized (state) {
+            if (!connected) {
+                throw new ServerUnreachableException("not connected to a server");
+            }
+            return current;
+        }
+    }
+
+    /** Merges run holding its read lock; a reconnection waits for them to end before it greets. */
+    public ReentrantReadWriteLock mergeGate() {
+        return mergeGate;
+    }
+
+    @Override
+    public long term() {
+        return term;
+    }
+
+    /** True while connected to a server. */
+    public boolean connected() {
+        synchronized (state) {
+            return connected;
+        }
+    }
+
+    /** Why the session can no longer reach any server, or null. */
+    public RuntimeException failure() {
+        return fatal;
+    }
+
+    private Object invoke(Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(this, args);
+        }
+        long deadline = System.nanoTime() + giveUp.toNanos();
+        while (true) {
+            ServerApi api;
+            long t;
+            synchronized (state) {
+                while (!connected && fatal == null && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new ServerUnreachableException("server " + method.getName() + ": no server for "
+                                + giveUp.toSeconds() + " s: " + waiting());
+                    }
+                    state.wait(Math.max(1, left / 1_000_000));
+                }
+                if (fatal != null) {
+                    throw fatal;
+                }
+                if (closed) {
+                    throw new ServerUnreachableException("the node is stopping");
+                }
+                api = current;
+                t = term;
+            }
+            try {
+                return method.invoke(api, args);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof NotServingException ns && ns.recovering()) {
+                    Thread.sleep(50); // the same server serves once the last server's mounts are back
+                } else if (cause instanceof NotServingException || cause instanceof ServerUnreachableException) {
+                    lost(t, (RuntimeException) cause);
+                } else if (cause instanceof FencedException f) {
+                    fenced(f);
+                    throw f;
+                } else {
+                    throw cause;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ServerUnreachableException("server " + method.getName() + ": no server answered for "
+                        + giveUp.toSeconds() + " s: " + waiting());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reconnecting
+
+    @Override
+    public void lost(long lostTerm, RuntimeException cause) {
+        synchronized (state) {
+            if (closed || fatal != null || reconnecting || lostTerm != term || current == null) {
+                return;
+            }
+            reconnecting = true;
+            connected = false;
+            term = 0; // lock requests wait now, and are sent again after the report
+        }
+        LOG.log(System.Logger.Level.WARNING, "mount {0} lost the server of term {1}: {2}; reconnecting",
+                Long.toHexString(me.rid()), lostTerm, cause.getMessage());
+        reconnector.execute(() -> reconnect(lostTerm));
+    }
+
+    private void reconnect(long lostTerm) {
+        long started = System.nanoTime();
+        while (!closed) {
+            long t;
+            try {
+                t = watch.awaitServer(lostTerm, Duration.ofSeconds(5), this::waiting);
+            } catch (ServerUnreachableException e) {
+                LOG.log(System.Logger.Level.WARNING, "mount {0} still has no server after {1} s: {2}",
+                        Long.toHexString(me.rid()), (System.nanoTime() - started) / 1_000_000_000, e.getMessage());
+                continue;
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                rejoin(t);
+                LOG.log(System.Logger.Level.INFO, "mount {0} recovered with the server of term {1} in {2} ms",
+                        Long.toHexString(me.rid()), t, (System.nanoTime() - started) / 1_000_000);
+                return;
+            } catch (FencedException e) {
+                fenced(e);
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "mount {0}: greeting the server of term {1} failed: {2}; trying again",
+                        Long.toHexString(me.rid()), t, e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Greets the server of {@code t} as a returning mount and hands it this node's state. */
+    private void rejoin(long t) {
+        ServerApi api = serverOf(t);
+        NodeStore s;
+        LockClient l;
+        EventBusLockTransport tr;
+        synchronized (state) {
+            s = store;
+            l = locks;
+            tr = transport;
+        }
+        mergeGate.writeLock().lock();
+        try {
+            NodeStore.RecoveryState rs = s == null ? new NodeStore.RecoveryState(List.of(), 0) : s.recoveryState();
+            long highest = Math.max(rs.highestSeq(), l == null ? 0 : l.highestWriteSeq());
+            ServerApi.Welcome w = api.greet(new ServerApi.Greeting(me, true, rs.openSeqs(), highest));
+            if (s != null) {
+                s.welcomed(w);
+            }
+            synchronized (state) {
+                current = api;
+                term = w.term();
+            }
+            if (l != null && tr != null) {
+                await(tr.report(w.term(), l.recoveryReport()));
+                l.resendRequests();
+            }
+            synchronized (state) {
+                connected = true;
+                reconnecting = false;
+                state.notifyAll();
+            }
+        } catch (RuntimeException e) {
+            synchronized (state) {
+                term = 0;
+            }
+            throw e;
+        } finally {
+            mergeGate.writeLock().unlock();
+        }
+    }
+
+    private void fenced(FencedException e) {
+        synchronized (state) {
+            if (fatal != null) {
+                return;
+            }
+            fatal = e;
+            connected = false;
+            reconnecting = false;
+            state.notifyAll();
+        }
+        LOG.log(System.Logger.Level.ERROR, "mount " + Long.toHexString(me.rid()) + " was declared gone by the server: "
+                + e.getMessage() + "; giving the mount up");
+        Thread.ofVirtual().start(onFenced);
+    }
+
+    private void await(io.vertx.core.Future<?> f) {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(callTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ServerUnreachableException("the lock server did not take the lock report in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (state) {
+            closed = true;
+            state.notifyAll();
+        }
+        if (keepaliveTimer >= 0) {
+            vertx.cancelTimer(keepaliveTimer);
+        }
+        reconnector.shutdownNow();
+    }
+}

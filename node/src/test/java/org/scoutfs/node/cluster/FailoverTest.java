@@ -1,0 +1,273 @@
+package org.scoutfs.node.cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scoutfs.node.NodeConfig;
+import org.scoutfs.node.testing.NetLab;
+import org.scoutfs.node.testing.NodeProcess;
+import org.scoutfs.node.testing.ProcessCluster;
+import org.scoutfs.node.testing.SuperWatcher;
+import org.scoutfs.node.testing.Workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Failures of real node processes in a three-node cluster (quorum 2), each node in a network
+ * namespace of its own: a client killed, the leader killed under load, the leader frozen, the
+ * leader cut off from the others, the leader unmounted, and a deposed leader that wakes up. In
+ * each, the surviving mounts keep working, nothing they fsynced is lost, and the super block
+ * copies never show a commit of an older term after one of a newer term (two servers committing).
+ */
+class FailoverTest {
+    @TempDir
+    Path dir;
+    NetLab lab;
+    ProcessCluster cluster;
+    SuperWatcher supers;
+    final List<Workload> loads = new ArrayList<>();
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = NetLab.create(3);
+    }
+
+    void start(UnaryOperator<NodeConfig> tweak) throws Exception {
+        cluster = ProcessCluster.start(Files.createDirectories(dir.resolve("cluster")), lab, 3, 2, tweak);
+        supers = SuperWatcher.watch(cluster.volume());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        try {
+            for (Workload w : loads) {
+                w.close();
+            }
+            if (supers != null) {
+                supers.close();
+            }
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            lab.close();
+        }
+    }
+
+    private Workload load(int node, String name) throws Exception {
+        Workload w = Workload.start(cluster.mount(node), name);
+        loads.add(w);
+        return w;
+    }
+
+    private static List<Integer> others(int not) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            if (i != not) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Stops the loads and checks what each made durable, through every live mount given. */
+    private void verifyLoads(List<Integer> through) throws Exception {
+        for (Workload w : loads) {
+            w.close();
+        }
+        for (Workload w : loads) {
+            List<String> durable = w.durable();
+            assertThat(durable).as("the load made progress").isNotEmpty();
+            for (int m : through) {
+                assertThat(w.verifyThrough(cluster.mount(m), durable)).as("what was fsynced, seen through mount " + m)
+                        .isEmpty();
+            }
+        }
+        assertThat(supers.termsOutOfOrder()).as("no commit of an older term after a newer one; terms seen "
+                + supers.terms()).isEmpty();
+    }
+
+    private void await(Workload w, long since, String what) throws InterruptedException {
+        long done = w.awaitProgressAfter(since, 60_000);
+        assertThat(done).as(what + "\n" + cluster.logs()).isPositive();
+        System.out.printf("%s: %d ms%n", what, (done - since) / 1_000_000);
+    }
+
+    @Test
+    void aKilledClientIsFencedAndReclaimedWhileTheOthersWork() throws Exception {
+        start(c -> c);
+        int leader = cluster.leader();
+        int victim = others(leader).getFirst();
+        int survivor = others(leader).get(1);
+        Path victimDir = Files.createDirectories(cluster.mount(victim).resolve("victim"));
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(victimDir.resolve("f" + i), "committed " + i);
+        }
+        new ProcessBuilder("sync", victimDir.toString()).inheritIO().start().waitFor();
+        Files.writeString(victimDir.resolve("unsynced"), "may be lost");
+        Workload a = load(leader, "leader-load");
+        Workload b = load(survivor, "survivor-load");
+
+        long killed = System.nanoTime();
+        cluster.node(victim).kill();
+        // the victim held the write lock of its directory: another mount gets it once the
+        // victim is declared gone (fenced, and its log tree and locks reclaimed)
+        Files.writeString(cluster.mount(survivor).resolve("victim/after"), "written after the kill");
+        System.out.printf("a killed client's lock was free again after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+        for (int i = 0; i < 20; i++) {
+            assertThat(Files.readString(cluster.mount(survivor).resolve("victim/f" + i))).isEqualTo("committed " + i);
+        }
+        await(a, System.nanoTime(), "the leader's load goes on");
+        await(b, System.nanoTime(), "the other client's load goes on");
+        assertThat(a.failures()).isEmpty();
+        assertThat(b.failures()).isEmpty();
+
+        NodeProcess again = cluster.startNode(victim);
+        assertThat(again.isAlive()).isTrue();
+        for (int i = 0; i < 20; i++) {
+            assertThat(Files.readString(cluster.mount(victim).resolve("victim/f" + i))).isEqualTo("committed " + i);
+        }
+        assertThat(Files.readString(cluster.mount(victim).resolve("victim/after"))).isEqualTo("written after the kill");
+        verifyLoads(List.of(0, 1, 2));
+    }
+
+    @Test
+    void aKilledLeaderIsReplacedAndNothingFsyncedIsLost() throws Exception {
+        start(c -> c);
+        int leader = cluster.leader();
+        long term = cluster.newestElectedTerm();
+        List<Integer> survivors = others(leader);
+        Workload a = load(survivors.get(0), "load-a");
+        Workload b = load(survivors.get(1), "load-b");
+        Thread.sleep(2000);
+
+        long killed = System.nanoTime();
+        cluster.node(leader).kill();
+        int next = cluster.awaitNewLeader(term, leader, Duration.ofSeconds(60));
+        System.out.printf("node %d elected %d ms after the kill%n", next, (System.nanoTime() - killed) / 1_000_000);
+        await(a, killed, "first request served to mount " + survivors.get(0) + " after the leader's kill");
+        await(b, killed, "first request served to mount " + survivors.get(1) + " after the leader's kill");
+        Thread.sleep(1000);
+        verifyLoads(survivors);
+        assertThat(a.failures()).as("the failover is invisible to the load").isEmpty();
+        assertThat(b.failures()).as("the failover is invisible to the load").isEmpty();
+
+        cluster.startNode(leader);
+        verifyLoads(List.of(0, 1, 2));
+    }
+
+    @Test
+    void aFrozenLeaderIsFencedAndReplaced() throws Exception {
+        start(c -> c);
+        int leader = cluster.leader();
+        long term = cluster.newestElectedTerm();
+        List<Integer> survivors = others(leader);
+        Workload a = load(survivors.get(0), "load-a");
+        Thread.sleep(1000);
+
+        long frozen = System.nanoTime();
+        cluster.node(leader).freeze();
+        int next = cluster.awaitNewLeader(term, leader, Duration.ofSeconds(60));
+        System.out.printf("node %d elected %d ms after the leader froze%n", next, (System.nanoTime() - frozen) / 1_000_000);
+        assertThat(cluster.node(leader).awaitExit(30)).as("the frozen leader was fenced: its process is gone\n"
+                + cluster.logs()).isTrue();
+        await(a, frozen, "first request served after the leader froze");
+        verifyLoads(survivors);
+        assertThat(a.failures()).isEmpty();
+    }
+
+    @Test
+    void aLeaderCutOffStepsDownAndTheMajorityGoesOn() throws Exception {
+        start(c -> c);
+        int leader = cluster.leader();
+        long term = cluster.newestElectedTerm();
+        List<Integer> majority = others(leader);
+        Workload a = load(majority.get(0), "load-a");
+        Thread.sleep(1000);
+
+        long cut = System.nanoTime();
+        lab.cut(leader);
+        int next = cluster.awaitNewLeader(term, leader, Duration.ofSeconds(60));
+        System.out.printf("node %d elected %d ms after the leader was cut off%n", next, (System.nanoTime() - cut) / 1_000_000);
+        await(a, cut, "first request served to the majority after the leader was cut off");
+        // the cut-off node can reach no server: its mount is declared gone and fenced
+        assertThat(cluster.node(leader).awaitExit(60)).as("the cut-off node was fenced\n" + cluster.logs()).isTrue();
+        lab.heal(leader);
+        assertThat(Files.readString(logOf(leader))).as("the cut-off leader stepped down on its own")
+                .contains("stops leading term " + term);
+        verifyLoads(majority);
+        cluster.startNode(leader);
+        verifyLoads(List.of(0, 1, 2));
+    }
+
+    @Test
+    void anUnmountedLeaderHandsOverWithoutErrors() throws Exception {
+        start(c -> c);
+        int leader = cluster.leader();
+        long term = cluster.newestElectedTerm();
+        List<Integer> survivors = others(leader);
+        Workload a = load(survivors.get(0), "load-a");
+        Workload b = load(survivors.get(1), "load-b");
+        Thread.sleep(1000);
+
+        long gone = System.nanoTime();
+        cluster.node(leader).unmount();
+        cluster.awaitNewLeader(term, leader, Duration.ofSeconds(30));
+        await(a, gone, "first request served after the leader unmounted");
+        await(b, gone, "first request served after the leader unmounted");
+        verifyLoads(survivors);
+        assertThat(a.failures()).isEmpty();
+        assertThat(b.failures()).isEmpty();
+    }
+
+    @Test
+    void aDeposedLeaderThatWakesUpRefusesToCommit() throws Exception {
+        // a fence command that fences nothing (never do this outside a test): the frozen leader
+        // stays alive, so only the servers' check of the elected terms keeps it from committing
+        Path record = dir.resolve("fenced.txt");
+        Path fence = dir.resolve("fence-nothing.sh");
+        Files.writeString(fence, "#!/bin/sh\necho \"$SCOUTFS_FENCE_PID $SCOUTFS_FENCE_REASON\" >> " + record + "\nexit 0\n");
+        Files.setPosixFilePermissions(fence, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start(c -> c.withCluster(c.cluster().withFenceCommand(fence.toString())));
+        int leader = cluster.leader();
+        long term = cluster.newestElectedTerm();
+        List<Integer> survivors = others(leader);
+        Workload a = load(survivors.get(0), "load-a");
+        Thread.sleep(1000);
+
+        cluster.node(leader).freeze();
+        cluster.awaitNewLeader(term, leader, Duration.ofSeconds(60));
+        await(a, System.nanoTime(), "the new leader serves");
+        assertThat(Files.readString(record)).as("the new leader asked the fence command to fence the old one")
+                .contains(Long.toString(cluster.node(leader).pid()));
+        long deposedAt = System.nanoTime();
+        cluster.node(leader).thaw();
+        // the woken leader's mount works on, through the new server
+        Path woke = cluster.mount(leader).resolve("written-after-waking");
+        Files.writeString(woke, "through the new server");
+        new ProcessBuilder("sync", woke.toString()).inheritIO().start().waitFor();
+        assertThat(Files.readString(cluster.mount(survivors.get(1)).resolve("written-after-waking")))
+                .isEqualTo("through the new server");
+        System.out.printf("the woken leader's mount was served again %d ms after it woke%n",
+                (System.nanoTime() - deposedAt) / 1_000_000);
+        String log = Files.readString(logOf(leader));
+        assertThat(log).as("the woken leader stopped serving its term").contains("server of term " + term + " stopped");
+        verifyLoads(List.of(0, 1, 2));
+    }
+
+    private Path logOf(int node) throws Exception {
+        try (var s = Files.list(dir.resolve("cluster"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("node" + node + "-")).sorted().findFirst()
+                    .orElseThrow();
+        }
+    }
+}
