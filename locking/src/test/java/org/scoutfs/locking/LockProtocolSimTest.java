@@ -23,7 +23,8 @@ import static org.scoutfs.locking.LockMode.WRITE_ONLY;
  * Deterministic simulation of the lock protocol: one server, a few clients, each with a few actors
  * running random scripts of multi-lock operations, all on one thread. Every step the seeded
  * scheduler picks one thing to happen: a message delivered on a random link (links stay FIFO), a
- * client's pending invalidator run, an actor moving on, or — once per some runs — a client leaving.
+ * client's pending invalidator run, an actor moving on, or — once per some runs — a client leaving
+ * or the server failing over to a new one that recovers the clients' locks from their reports.
  *
  * <p>The actors do more than lock: they read, overwrite and add to one value per lock range,
  * caching what they read and writing back only when their node is invalidated, the way the
@@ -35,6 +36,7 @@ import static org.scoutfs.locking.LockMode.WRITE_ONLY;
  */
 class LockProtocolSimTest {
     private static final int MAX_STEPS = 400_000;
+    private static final boolean TRACE = Boolean.getBoolean("scoutfs.trace");
 
     @Test
     void randomSchedulesKeepLocksCoherentAndLive() {
@@ -127,6 +129,7 @@ class LockProtocolSimTest {
         int step;
         final InMemoryLockNetwork net = new InMemoryLockNetwork(() -> ++writeSeqs);
         final int departureStep;
+        final List<Integer> failoverSteps = new ArrayList<>();
 
         Sim(long seed) {
             rnd = new Random(seed);
@@ -146,6 +149,9 @@ class LockProtocolSimTest {
             }
             net.onDelivery(this::observe);
             departureStep = rnd.nextInt(4) == 0 ? rnd.nextInt(2_000) : -1;
+            for (int f = rnd.nextInt(3); f > 0; f--) {
+                failoverSteps.add(rnd.nextInt(3_000));
+            }
         }
 
         void run() {
@@ -155,6 +161,9 @@ class LockProtocolSimTest {
                 }
                 if (step == departureStep) {
                     depart(nodes.get(rnd.nextInt(nodes.size())));
+                } else if (failoverSteps.contains(step)) {
+                    net.failover();
+                    trace("failover");
                 } else if (!stepOnce()) {
                     throw new AssertionError("deadlock: nothing can happen but actors wait: " + describe());
                 }
@@ -308,7 +317,18 @@ class LockProtocolSimTest {
          * every writable grant delivered before it; WRITE_ONLY grants are shared, so they need only
          * outrank the WRITE grants before them.
          */
+        /** With {@code -Dscoutfs.trace=true}, prints every delivery and failover, to follow a replayed seed. */
+        void trace(Object what) {
+            if (TRACE) {
+                System.err.println("step " + step + ": " + what);
+            }
+        }
+
         void observe(InMemoryLockNetwork.Message m) {
+            trace(m);
+            if (m instanceof InMemoryLockNetwork.Grant g) {
+                check(!net.server().recovering(), "%s granted on %s while the server was recovering", g.mode(), g.range());
+            }
             if (m instanceof InMemoryLockNetwork.Grant g && (g.mode() == WRITE || g.mode() == WRITE_ONLY)) {
                 long bound = (g.mode() == WRITE ? lastWritableSeq : lastWriteSeq).getOrDefault(g.range(), 0L);
                 check(g.writeSeq() > bound, "%s granted on %s with seq %d after %d", g.mode(), g.range(),
@@ -340,8 +360,8 @@ class LockProtocolSimTest {
                     }
                     LockMode ma = a.client.grantedMode(r);
                     LockMode serverView = onServer.getOrDefault(a.id, NULL);
-                    check(serverView.satisfies(ma), "node %d holds %s in %s but the server thinks %s",
-                            a.id, r, ma, serverView);
+                    check(net.awaitsReport(a.id) || serverView.satisfies(ma),
+                            "node %d holds %s in %s but the server thinks %s", a.id, r, ma, serverView);
                     for (int j = i + 1; j < nodes.size(); j++) {
                         Node b = nodes.get(j);
                         LockMode mb = b.gone ? NULL : b.client.grantedMode(r);

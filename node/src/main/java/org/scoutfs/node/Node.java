@@ -31,7 +31,9 @@ import org.scoutfs.lsm.server.ProcessIdentity;
 import org.scoutfs.lsm.server.ServerApi;
 import org.scoutfs.lsm.server.VolumeServer;
 import org.scoutfs.lsm.txn.NodeStore;
+import org.scoutfs.node.bus.Addresses;
 import org.scoutfs.node.bus.EventBusLockTransport;
+import org.scoutfs.node.bus.Ping;
 import org.scoutfs.node.coherence.LockInvalidator;
 import org.scoutfs.node.fencing.CommandFencer;
 import org.scoutfs.node.fencing.Fencer;
@@ -44,13 +46,17 @@ import org.scoutfs.node.membership.LocalMembership;
 import org.scoutfs.node.membership.Member;
 import org.scoutfs.node.membership.Membership;
 import org.scoutfs.node.openmap.OpenMap;
+import org.scoutfs.node.quorum.BusQuorumLink;
 import org.scoutfs.node.quorum.Election;
 import org.scoutfs.node.quorum.LeaderWatch;
+import org.scoutfs.node.quorum.QuorumLink;
 import org.scoutfs.node.quorum.QuorumMember;
 import org.scoutfs.node.quorum.SlotClaim;
+import org.scoutfs.node.quorum.UdpQuorumLink;
 import org.scoutfs.node.recovery.ServerSession;
 import org.scoutfs.node.server.ServerRole;
 import org.scoutfs.node.verticle.CompactionVerticle;
+import org.scoutfs.node.verticle.ServerEndpointVerticle;
 
 /**
  * One node: a mounted volume served by this process, one of possibly many nodes of the volume.
@@ -77,6 +83,9 @@ public final class Node implements AutoCloseable {
     private LeaderWatch watch;
     private OpenMap openMap;
     private volatile QuorumMember member;
+    private QuorumLink link;
+    private long directoryTimer = -1;
+    private String endpointDeployment;
     private ServerRole role;
     private MetaBlocks blocks;
     private long slotRetry = -1;
@@ -148,8 +157,11 @@ public final class Node implements AutoCloseable {
                         + "; every node of a volume must run the same build");
             }
         }
-        watch = new LeaderWatch(vertx, fsid);
-        await(watch.start());
+        link = boot.clustered() ? await(UdpQuorumLink.start(vertx, fsid, boot.bind()))
+                : await(BusQuorumLink.start(vertx, fsid, rid));
+        watch = new LeaderWatch(link, rid);
+        refreshDirectory();
+        directoryTimer = vertx.setPeriodic(1000, id -> Thread.ofVirtual().start(this::refreshDirectory));
         openMap = new OpenMap(vertx, fsid, rid, membership, Duration.ofSeconds(5));
         await(openMap.start());
         long t1 = System.nanoTime();
@@ -218,15 +230,46 @@ public final class Node implements AutoCloseable {
     private void startVoting(QuorumSlot slot) {
         Fencer command = config.cluster().fenceCommand().isEmpty() ? null
                 : new CommandFencer(Path.of(config.cluster().fenceCommand()), Duration.ofSeconds(30));
+        ServerEndpointVerticle endpoint = new ServerEndpointVerticle(fsid, boot.rid());
+        endpointDeployment = await(vertx.deployVerticle(endpoint));
         role = new ServerRole(vertx, fsid, boot.rid(), boot.meta(), blocks,
                 new ProcessFencer(command, Duration.ofSeconds(10)), membership, ServerRole.Options.defaults(),
-                gone -> reapOrphansSoon());
+                gone -> reapOrphansSoon(), endpoint);
         QuorumMember m = new QuorumMember(vertx, boot.meta(), fsid, slot, sb.quorumSlots(),
-                Election.Timing.of(sb.quorumCount(), config.cluster().heartbeatTimeout().toMillis()), role, watch);
+                Election.Timing.of(sb.quorumCount(), config.cluster().heartbeatTimeout().toMillis()), role, watch, link,
+                () -> membership.members().stream().map(Member::rid).toList());
         role.member(m);
         membership.onLeft(m::memberGone);
-        await(m.start());
+        watch.votes();
+        m.start();
         member = m;
+    }
+
+    /**
+     * Tells the quorum link where every node is (the quorum slots and the membership say), and keeps
+     * the cluster's routing of every other node's fixed addresses warm (see {@link Addresses}).
+     */
+    private void refreshDirectory() {
+        try {
+            for (QuorumSlot s : QuorumArea.readAll(boot.meta(), fsid)) {
+                if (!s.isFree()) {
+                    link.knownAt(s.ownerRid(), s.address());
+                }
+            }
+            for (Member m : membership.members()) {
+                link.knownAt(m.rid(), m.address());
+                if (boot.clustered()) {
+                    // this node's own addresses too: a clustered node looks up even its own
+                    Ping p = new Ping();
+                    for (String a : List.of(Addresses.server(fsid, m.rid()), Addresses.lockServer(fsid, m.rid()),
+                            Addresses.lockClient(fsid, m.rid()), Addresses.node(fsid, m.rid(), OpenMap.INODES_OPEN))) {
+                        vertx.eventBus().request(a, p, new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(5000));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refreshing the node directory failed: {0}", e.toString());
+        }
     }
 
     private synchronized void retryClaim(BlockDevice meta, long rid, ProcessIdentity me, String address) {
@@ -336,6 +379,9 @@ public final class Node implements AutoCloseable {
         if (slotRetry >= 0) {
             vertx.cancelTimer(slotRetry);
         }
+        if (directoryTimer >= 0) {
+            vertx.cancelTimer(directoryTimer);
+        }
         List<RuntimeException> failures = new ArrayList<>();
         step(failures, () -> {
             if (mount != null) {
@@ -394,8 +440,18 @@ public final class Node implements AutoCloseable {
             }
         });
         step(failures, () -> {
+            if (endpointDeployment != null) {
+                await(vertx.undeploy(endpointDeployment));
+            }
+        });
+        step(failures, () -> {
             if (openMap != null) {
                 openMap.close();
+            }
+        });
+        step(failures, () -> {
+            if (link != null) {
+                link.close();
             }
         });
         step(failures, () -> {

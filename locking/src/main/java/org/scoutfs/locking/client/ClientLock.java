@@ -42,6 +42,10 @@ final class ClientLock {
         }
     }
 
+    /** A grant as the server sent it. */
+    record Grant(LockMode mode, long writeSeq, long commitSeq) {
+    }
+
     /** A thread waiting in {@link LockClient#lockAsync} for a mode the lock cannot give it yet. */
     record Waiter(LockMode mode, CompletableFuture<LockHandle> future) {
     }
@@ -56,6 +60,12 @@ final class ClientLock {
     Exchange exchange = Exchange.NONE;
     LockMode requested;
     Invalidation invalidation;
+    /**
+     * A grant that arrived while {@link #invalidation} was being worked on, applied once it is
+     * done. Only a new server after a failover does that: it knows nothing of its predecessor's
+     * invalidation, and its grant is what it now believes this node holds.
+     */
+    Grant grantAfterInvalidation;
     /** Open handles per mode, indexed by mode code. */
     final int[] users = new int[LockMode.values().length];
     final ArrayDeque<Waiter> waiters = new ArrayDeque<>();

@@ -168,17 +168,24 @@ public final class LockClient implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "unrequested grant of {0} in {1}", range, mode);
                 lock = new ClientLock(range);
                 locks.put(range, lock);
-            } else if (lock.invalidation != null || lock.exchange == ClientLock.Exchange.DROP_FLUSHING) {
+            } else if (lock.exchange == ClientLock.Exchange.DROP_REQUESTED && mode != LockMode.NULL) {
+                // The answer to a request sent twice (a resend after a failover) that the server
+                // took before this node's NULL: the NULL, still on its way, undoes it there.
+                LOG.log(System.Logger.Level.DEBUG, "ignoring stale grant of {0} in {1} while dropping it", range, mode);
+                return null;
+            } else if (lock.invalidation != null) {
+                LOG.log(System.Logger.Level.DEBUG, "grant of {0} in {1} waits for {2}", range, mode, lock);
+                lock.grantAfterInvalidation = new ClientLock.Grant(mode, writeSeq, commitSeq);
+                return null;
+            } else if (lock.exchange == ClientLock.Exchange.DROP_FLUSHING) {
+                // nothing was asked: a repeat of an earlier answer, and the NULL that follows the
+                // flush puts the server right
                 LOG.log(System.Logger.Level.WARNING, "ignoring grant of {0} in {1} while {2}", range, mode, lock);
                 return null;
             } else if (lock.exchange == ClientLock.Exchange.NONE) {
                 LOG.log(System.Logger.Level.WARNING, "unrequested grant of {0} in {1}", range, mode);
             }
-            lock.exchange = ClientLock.Exchange.NONE;
-            lock.requested = null;
-            lock.granted = mode;
-            lock.writeSeq = writable(mode) ? writeSeq : 0;
-            lock.commitSeq = Math.max(lock.commitSeq, commitSeq);
+            apply(lock, new ClientLock.Grant(mode, writeSeq, commitSeq));
             settle(lock, after);
             dropIdle(after);
             return null;
@@ -298,7 +305,19 @@ public final class LockClient implements AutoCloseable {
         ClientLock.Invalidation inv = lock.invalidation;
         LockMode now = lock.granted;
         lock.invalidation = null;
+        if (lock.grantAfterInvalidation != null) {
+            apply(lock, lock.grantAfterInvalidation);
+            lock.grantAfterInvalidation = null;
+        }
         after.add(() -> inv.acknowledged.complete(now));
+    }
+
+    private static void apply(ClientLock lock, ClientLock.Grant grant) {
+        lock.exchange = ClientLock.Exchange.NONE;
+        lock.requested = null;
+        lock.granted = grant.mode();
+        lock.writeSeq = writable(grant.mode()) ? grant.writeSeq() : 0;
+        lock.commitSeq = Math.max(lock.commitSeq, grant.commitSeq());
     }
 
     private void serveWaiters(ClientLock lock, List<Runnable> after) {
@@ -433,7 +452,11 @@ public final class LockClient implements AutoCloseable {
     public List<Held> recoveryReport() {
         return locked(after -> {
             List<Held> out = new ArrayList<>();
-            for (ClientLock lock : locks.values()) {
+            // settle() may forget a dropped lock, so walk a copy
+            for (ClientLock lock : List.copyOf(locks.values())) {
+                // a grant held back for an invalidation came from the server now replaced; the
+                // request it answered is still open and goes to the new server again
+                lock.grantAfterInvalidation = null;
                 if (lock.exchange == ClientLock.Exchange.DROP_REQUESTED) {
                     lock.exchange = ClientLock.Exchange.NONE;
                     lock.requested = null;

@@ -115,9 +115,11 @@ public final class LockServer {
     /**
      * {@code client} wants {@code range} in {@code mode}; NULL is how a client gives a lock up.
      * The answer is a later {@link Outbox#grant}. A client sends one request per lock at a time; the
-     * same request sent again (after a lost answer) is taken once.
-     *
-     * @throws IllegalStateException if the client asks for another mode while its earlier request still waits
+     * same request sent again (after a lost answer) is taken once. A request for another mode while
+     * an earlier one still waits replaces it in its place in the queue: the client only asks again
+     * once it stopped waiting for the earlier answer, so the earlier one is a duplicate (sent to a
+     * new server both before and after the client's report) that the client took an answer to
+     * already, and granting it too would hand the client a mode it no longer expects.
      */
     public void request(long client, LockRange range, LockMode mode) {
         enter();
@@ -128,11 +130,10 @@ public final class LockServer {
                 return;
             }
             if (waiting != null) {
-                throw new IllegalStateException("client " + Long.toHexString(client)
-                        + " asked for lock " + range + " in " + mode + " while its earlier request for " + waiting
-                        + " still waits");
+                lock.replaceRequest(client, mode);
+            } else {
+                lock.queue.addLast(new ServerLock.Request(client, mode));
             }
-            lock.queue.addLast(new ServerLock.Request(client, mode));
             serve(lock);
         } finally {
             leave();

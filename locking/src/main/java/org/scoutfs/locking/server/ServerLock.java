@@ -37,6 +37,15 @@ final class ServerLock {
         this.range = range;
     }
 
+    /** Changes the mode of {@code client}'s queued request, keeping its place. */
+    void replaceRequest(long client, LockMode mode) {
+        int n = queue.size();
+        for (int i = 0; i < n; i++) {
+            Request r = queue.pollFirst();
+            queue.addLast(r.client() == client ? new Request(client, mode) : r);
+        }
+    }
+
     /** The mode {@code client}'s queued request asks for, or null if it has none queued. */
     LockMode requestedBy(long client) {
         for (Request r : queue) {

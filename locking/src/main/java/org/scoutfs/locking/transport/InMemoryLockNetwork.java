@@ -30,6 +30,11 @@ import org.scoutfs.locking.server.LockServer;
  *       tests that use the blocking API from several threads.</li>
  * </ul>
  * Deliveries never overlap, so the server is driven from one context at a time as it requires.
+ *
+ * <p>{@link #failover()} replaces the server as a failover does: what was in flight is lost, a new
+ * server starts recovering, every client reports what it holds (a {@link Report} in flight like
+ * any message) and sends its open requests again once its report is in, and the new server
+ * grants once every client has reported or left.
  */
 public final class InMemoryLockNetwork {
     /** A message in flight, named after what it carries. */
@@ -70,6 +75,19 @@ public final class InMemoryLockNetwork {
         }
     }
 
+    /** A client's report of what it holds, to a server that took over. */
+    public record Report(long client, List<LockClient.Held> held) implements Message {
+        @Override
+        public LockRange range() {
+            return null;
+        }
+
+        @Override
+        public boolean toServer() {
+            return true;
+        }
+    }
+
     private record InFlight(long arrival, Message message) {
     }
 
@@ -84,12 +102,18 @@ public final class InMemoryLockNetwork {
     /** Held for a whole delivery, so deliveries (and departures) happen one at a time. */
     private final ReentrantLock delivery = new ReentrantLock();
     private final Map<Long, Endpoint> endpoints = new TreeMap<>();
-    private final LockServer server;
+    private final LongSupplier writeSeqs;
+    private final LockServer.Outbox outbox;
+    private LockServer server;
+    /** Clients a recovering server still waits to hear from. */
+    private final java.util.Set<Long> unreported = new java.util.TreeSet<>();
+    private volatile int failovers;
     private long arrivals;
     private volatile Consumer<Message> observer = m -> { };
 
     public InMemoryLockNetwork(LongSupplier writeSeqs) {
-        this.server = new LockServer(new LockServer.Outbox() {
+        this.writeSeqs = writeSeqs;
+        this.outbox = new LockServer.Outbox() {
             @Override
             public void grant(long client, LockRange range, LockMode mode, long writeSeq) {
                 post(new Grant(client, range, mode, writeSeq));
@@ -99,11 +123,53 @@ public final class InMemoryLockNetwork {
             public void invalidate(long client, LockRange range, LockMode fromMode, LockMode toMode) {
                 post(new Invalidation(client, range, fromMode, toMode));
             }
-        }, writeSeqs);
+        };
+        this.server = new LockServer(outbox, writeSeqs);
     }
 
     public LockServer server() {
         return server;
+    }
+
+    /**
+     * The server dies and another takes over (see the class comment). Write sequences continue
+     * from the same supplier, as a new server's counter continues past every sequence the
+     * clients report.
+     */
+    public void failover() {
+        delivery.lock();
+        try {
+            List<Long> clients;
+            synchronized (links) {
+                for (Endpoint e : endpoints.values()) {
+                    e.toServer.clear();
+                    e.toClient.clear();
+                }
+                clients = List.copyOf(endpoints.keySet());
+                failovers++;
+            }
+            server = new LockServer(outbox, writeSeqs, true);
+            unreported.clear();
+            unreported.addAll(clients);
+            for (long id : clients) {
+                post(new Report(id, client(id).recoveryReport()));
+            }
+            if (unreported.isEmpty()) {
+                server.finishRecovery();
+            }
+        } finally {
+            delivery.unlock();
+        }
+    }
+
+    /** How many times the server was replaced. */
+    public int failovers() {
+        return failovers;
+    }
+
+    /** True while the current server waits for {@code client}'s report. */
+    public boolean awaitsReport(long client) {
+        return unreported.contains(client);
     }
 
     /** A new client with id {@code id}, connected to the server. */
@@ -129,6 +195,9 @@ public final class InMemoryLockNetwork {
                 endpoints.remove(id);
             }
             server.clientGone(id);
+            if (unreported.remove(id) && unreported.isEmpty()) {
+                server.finishRecovery();
+            }
         } finally {
             delivery.unlock();
         }
@@ -240,7 +309,15 @@ public final class InMemoryLockNetwork {
     }
 
     private void post(Message m) {
+        post(m, -1);
+    }
+
+    /** Posts {@code m} unless it answers the server of failover count {@code askedBy}, since replaced. */
+    private void post(Message m, int askedBy) {
         synchronized (links) {
+            if (askedBy >= 0 && askedBy != failovers) {
+                return;
+            }
             Endpoint e = endpoints.get(m.client());
             if (e == null) {
                 return; // the client has left; so has whatever it or the server still said
@@ -256,8 +333,24 @@ public final class InMemoryLockNetwork {
             case Request r -> server.request(r.client(), r.range(), r.mode());
             case Acknowledgement a -> server.acknowledge(a.client(), a.range(), a.mode());
             case Grant g -> client(g.client()).granted(g.range(), g.mode(), g.writeSeq(), 0);
-            case Invalidation i -> client(i.client()).invalidate(i.range(), i.from(), i.to())
-                    .thenAccept(now -> post(new Acknowledgement(i.client(), i.range(), now)));
+            case Invalidation i -> {
+                // An acknowledgement is the reply to the server that asked; one that was replaced
+                // meanwhile never hears it, and its successor asks again for itself.
+                int askedBy = failovers;
+                client(i.client()).invalidate(i.range(), i.from(), i.to())
+                        .thenAccept(now -> post(new Acknowledgement(i.client(), i.range(), now), askedBy));
+            }
+            case Report r -> {
+                for (LockClient.Held h : r.held()) {
+                    server.recover(r.client(), h.range(), h.mode());
+                }
+                unreported.remove(r.client());
+                // once its report is in, the client sends again what it had asked for
+                client(r.client()).resendRequests();
+                if (unreported.isEmpty()) {
+                    server.finishRecovery();
+                }
+            }
         }
     }
 

@@ -17,7 +17,8 @@ import org.scoutfs.lsm.NotServingException;
 
 /**
  * A mount's {@link LockClient} joined to the lock server of the current term over the event bus.
- * Requests go to the server's address for the term the {@link ServerLocator} names; grants and
+ * Requests go to the lock server endpoint of the leader the {@link ServerLocator} names, for its
+ * term; grants and
  * invalidations arrive on the mount's own address and are handed to the client on an event loop,
  * which is fine because the client's inbound methods never block. The acknowledgement of an
  * invalidation is sent as the reply once the client has finished it, from whatever thread
@@ -36,7 +37,7 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
     private final long fsid;
     private final long rid;
     private final ServerLocator locator;
-    private final DeliveryOptions options;
+    private final long timeoutMillis;
     private volatile LockClient client;
     private MessageConsumer<Object> consumer;
 
@@ -46,8 +47,9 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
         this.fsid = fsid;
         this.rid = rid;
         this.locator = locator;
-        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this.timeoutMillis = timeout.toMillis();
         LockMessages.registerCodecs(vertx.eventBus());
+        Ping.registerCodec(vertx.eventBus());
     }
 
     /**
@@ -78,6 +80,7 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
                     msg.fail(Failures.NOT_SERVING, "invalidation from the deposed lock server of term " + inv.term());
                 }
             }
+            case Ping p -> msg.reply(p);
             default -> msg.fail(Failures.ILLEGAL_ARGUMENT, "unexpected lock message " + msg.body());
         }
     }
@@ -113,8 +116,8 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
         if (term == 0) {
             return; // not connected: sent again once this node has reported to the next server
         }
-        vertx.eventBus().request(Addresses.lockServer(fsid, term, LockMessages.REQUEST),
-                        new LockMessages.LockRequest(rid, range, mode.code()), options)
+        vertx.eventBus().request(Addresses.lockServer(fsid, locator.leader()),
+                        new LockMessages.LockRequest(rid, range, mode.code()), to(term, LockMessages.REQUEST))
                 .onFailure(t -> {
                     RuntimeException e = Failures.rethrow("lock request for " + range, t);
                     if (e instanceof ServerUnreachableException || e instanceof NotServingException) {
@@ -129,11 +132,11 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
      * Reports every lock this node holds to the lock server of {@code term}, which took over after
      * a failover; the future completes once it has them.
      */
-    public Future<Void> report(long term, List<LockClient.Held> held) {
+    public Future<Void> report(long leader, long term, List<LockClient.Held> held) {
         List<LockMessages.HeldLock> locks = held.stream()
                 .map(h -> new LockMessages.HeldLock(h.range(), h.mode().code(), h.writeSeq())).toList();
-        return vertx.eventBus().request(Addresses.lockServer(fsid, term, LockMessages.REPORT),
-                        new LockMessages.LockReport(rid, locks), options)
+        return vertx.eventBus().request(Addresses.lockServer(fsid, leader), new LockMessages.LockReport(rid, locks),
+                        to(term, LockMessages.REPORT))
                 .<Void>mapEmpty()
                 .recover(t -> Future.failedFuture(Failures.rethrow("lock report", t)));
     }
@@ -144,10 +147,15 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
      */
     public Future<Void> farewell() {
         long term = locator.term();
-        return vertx.eventBus().request(Addresses.lockServer(fsid, term, LockMessages.CLIENT_GONE),
-                        new LockMessages.ClientGone(rid), options)
+        return vertx.eventBus().request(Addresses.lockServer(fsid, locator.leader()), new LockMessages.ClientGone(rid),
+                        to(term, LockMessages.CLIENT_GONE))
                 .<Void>mapEmpty()
                 .recover(t -> Future.failedFuture(Failures.rethrow("lock farewell", t)));
+    }
+
+    private DeliveryOptions to(long term, String operation) {
+        return new DeliveryOptions().setSendTimeout(timeoutMillis).addHeader(Addresses.OP, operation)
+                .addHeader(Addresses.TERM, Long.toString(term));
     }
 
     /** Stops receiving; the server's later messages to this mount find no one. */

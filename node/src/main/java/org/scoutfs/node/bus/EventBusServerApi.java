@@ -18,22 +18,27 @@ import org.scoutfs.lsm.server.MergeJob;
 import org.scoutfs.lsm.server.ServerApi;
 
 /**
- * {@link ServerApi} carried over the event bus to the server of one election term, wherever it
- * runs. Calls block the calling thread until the reply arrives, so they must come from worker or
- * virtual threads, never from an event loop. A server that does not answer in time, or is not
- * there, is a {@link ServerUnreachableException}; finding the next server is the caller's business.
+ * {@link ServerApi} carried over the event bus to the server of one election term, at the
+ * endpoint of the node that leads it. Calls block the calling thread until the reply arrives, so
+ * they must come from worker or virtual threads, never from an event loop. A server that does not
+ * answer in time, or is not there, is a {@link ServerUnreachableException}; a node that does not
+ * (or no longer) serve the term answers with {@link org.scoutfs.lsm.NotServingException}; finding
+ * the next server is the caller's business.
  */
 public final class EventBusServerApi implements ServerApi {
     private final Vertx vertx;
     private final long fsid;
+    private final long leader;
     private final long term;
-    private final DeliveryOptions options;
+    private final long timeoutMillis;
 
-    public EventBusServerApi(Vertx vertx, long fsid, long term, Duration timeout) {
+    /** @param leader the mount id of the node that leads {@code term} */
+    public EventBusServerApi(Vertx vertx, long fsid, long leader, long term, Duration timeout) {
         this.vertx = vertx;
         this.fsid = fsid;
+        this.leader = leader;
         this.term = term;
-        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this.timeoutMillis = timeout.toMillis();
         ServerMessages.registerCodecs(vertx.eventBus());
     }
 
@@ -41,20 +46,25 @@ public final class EventBusServerApi implements ServerApi {
         return term;
     }
 
+    public long leader() {
+        return leader;
+    }
+
     private <T> T call(String operation, Object body, Class<T> replyType) {
         if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("server call " + operation + " from an event loop thread would block it");
         }
-        Future<Message<Object>> f = vertx.eventBus().request(Addresses.server(fsid, term, operation), body, options);
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis)
+                .addHeader(Addresses.OP, operation).addHeader(Addresses.TERM, Long.toString(term));
+        Future<Message<Object>> f = vertx.eventBus().request(Addresses.server(fsid, leader), body, options);
         try {
             Object reply = f.toCompletionStage().toCompletableFuture()
-                    .get(options.getSendTimeout() + 1000, TimeUnit.MILLISECONDS).body();
+                    .get(timeoutMillis + 1000, TimeUnit.MILLISECONDS).body();
             return replyType.cast(reply);
         } catch (ExecutionException e) {
             throw Failures.rethrow("server " + operation, e.getCause());
         } catch (TimeoutException e) {
-            throw new ServerUnreachableException("server " + operation + " did not answer in "
-                    + options.getSendTimeout() + " ms");
+            throw new ServerUnreachableException("server " + operation + " did not answer in " + timeoutMillis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for server " + operation, e);

@@ -9,6 +9,9 @@ public interface ServerLocator {
     /** The term of the server this node is connected to; 0 while it is connected to none. */
     long term();
 
+    /** The mount id of the node that leads {@link #term()}; meaningless while not connected. */
+    long leader();
+
     /**
      * Reaching the server of {@code term} failed (it did not answer, or said it does not serve):
      * the node finds the current server and reconnects. Returns at once.

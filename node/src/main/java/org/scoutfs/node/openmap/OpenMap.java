@@ -32,7 +32,7 @@ import org.scoutfs.node.membership.Membership;
  */
 public final class OpenMap implements InodeUse, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OpenMap.class.getName());
-    static final String INODES_OPEN = "inodesOpen";
+    public static final String INODES_OPEN = "inodesOpen";
 
     /** Which of {@code inos} do you have open? */
     public record InodesOpen(List<Long> inos) {
@@ -54,7 +54,7 @@ public final class OpenMap implements InodeUse, AutoCloseable {
     private final Membership membership;
     private final DeliveryOptions ask;
     private volatile Function<List<Long>, List<Long>> openHere = inos -> List.of();
-    private MessageConsumer<InodesOpen> consumer;
+    private MessageConsumer<Object> consumer;
 
     public OpenMap(Vertx vertx, long fsid, long rid, Membership membership, Duration timeout) {
         this.vertx = vertx;
@@ -63,6 +63,7 @@ public final class OpenMap implements InodeUse, AutoCloseable {
         this.membership = membership;
         this.ask = new DeliveryOptions().setSendTimeout(timeout.toMillis());
         RecordCodec.registerAll(vertx.eventBus(), List.of(InodesOpen.class, OpenHere.class));
+        org.scoutfs.node.bus.Ping.registerCodec(vertx.eventBus());
     }
 
     /** How this node answers: the ones of a list it has open. */
@@ -71,8 +72,13 @@ public final class OpenMap implements InodeUse, AutoCloseable {
     }
 
     public Future<Void> start() {
-        consumer = vertx.eventBus().consumer(Addresses.node(fsid, rid, INODES_OPEN),
-                msg -> msg.reply(new OpenHere(openHere.apply(msg.body().inos()))));
+        consumer = vertx.eventBus().consumer(Addresses.node(fsid, rid, INODES_OPEN), msg -> {
+            switch (msg.body()) {
+                case InodesOpen q -> msg.reply(new OpenHere(openHere.apply(q.inos())));
+                case org.scoutfs.node.bus.Ping p -> msg.reply(p);
+                default -> msg.fail(1, "unexpected " + msg.body());
+            }
+        });
         return consumer.completion();
     }
 

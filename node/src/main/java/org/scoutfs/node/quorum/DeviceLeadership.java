@@ -8,7 +8,8 @@ import org.scoutfs.lsm.server.Leadership;
 
 /**
  * A leader's proof, read from the quorum slots on the device before every server commit: no
- * other slot has been elected in a newer term, and its own slot still belongs to it.
+ * other slot has been elected in a newer term, and its own slot still belongs to it and does not
+ * record its term as stopped.
  */
 public final class DeviceLeadership implements Leadership {
     private final BlockDevice device;
@@ -37,6 +38,9 @@ public final class DeviceLeadership implements Leadership {
                 if (s.ownerRid() != rid) {
                     throw new NotServingException("quorum slot " + slot + " now belongs to mount "
                             + Long.toHexString(s.ownerRid()));
+                }
+                if (Long.compareUnsigned(s.stoppedTerm(), term) >= 0) {
+                    throw new NotServingException("quorum slot " + slot + " records term " + term + " as stopped");
                 }
             } else if (Long.compareUnsigned(s.electedTerm(), term) > 0) {
                 throw new NotServingException("deposed: quorum slot " + s.slot() + " was elected in term "

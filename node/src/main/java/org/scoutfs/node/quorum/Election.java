@@ -80,8 +80,8 @@ public final class Election {
     public record RequestVotes(long term) implements Action {
     }
 
-    /** Answer a vote or pre-vote request. */
-    public record Answer(Object requester, long term, boolean granted) implements Action {
+    /** Answer a vote request, or with {@code preVote} a pre-vote request, of mount {@code requester}. */
+    public record Answer(long requester, long term, boolean granted, boolean preVote) implements Action {
     }
 
     /** This member leads {@code term}: fence the predecessors, start the server, send heartbeats. */
@@ -92,8 +92,8 @@ public final class Election {
     public record SendHeartbeat(long term) implements Action {
     }
 
-    /** Answer the leader's heartbeat. */
-    public record AckHeartbeat(int leaderSlot, long term) implements Action {
+    /** Answer the heartbeat of the leader, mount {@code leaderRid}. */
+    public record AckHeartbeat(long leaderRid, long term) implements Action {
     }
 
     /** This member no longer leads {@code term}: stop its server. */
@@ -274,9 +274,9 @@ public final class Election {
     // ---------------------------------------------------------------- messages
 
     /** Another member asks whether it would get this member's vote in {@code candidateTerm}. */
-    public List<Action> onPreVoteRequest(Object requester, long candidateTerm, long now) {
+    public List<Action> onPreVoteRequest(long requester, long candidateTerm, long now) {
         boolean yes = Long.compareUnsigned(candidateTerm, term) > 0 && !liveLeaderKnown(now);
-        return List.of(new Answer(requester, term, yes));
+        return List.of(new Answer(requester, term, yes, true));
     }
 
     public List<Action> onPreVoteAnswer(int fromSlot, long answerTerm, boolean granted, long now) {
@@ -296,17 +296,17 @@ public final class Election {
     }
 
     /** A candidate asks for this member's vote in {@code voteTerm}. */
-    public List<Action> onVoteRequest(Object requester, long voteTerm, long candidate, long now) {
+    public List<Action> onVoteRequest(long requester, long voteTerm, long candidate, long now) {
         List<Action> out = new ArrayList<>();
         if (Long.compareUnsigned(voteTerm, term) < 0) {
-            out.add(new Answer(requester, term, false));
+            out.add(new Answer(requester, term, false, false));
             return out;
         }
         boolean changed = false;
         if (Long.compareUnsigned(voteTerm, term) > 0) {
             if (liveLeaderKnown(now) && role != Role.LEADER) {
                 // a leader is alive: a candidate that cannot hear it does not get to replace it
-                out.add(new Answer(requester, term, false));
+                out.add(new Answer(requester, term, false, false));
                 return out;
             }
             out.addAll(stepDown(now, "a candidate asked for votes in term " + voteTerm));
@@ -323,7 +323,7 @@ public final class Election {
         if (changed) {
             out.add(new Persist(term, votedFor));
         }
-        out.add(new Answer(requester, term, grant));
+        out.add(new Answer(requester, term, grant, false));
         return out;
     }
 
@@ -361,7 +361,7 @@ public final class Election {
             lastLeaderContact = now;
             leaderGone = false;
             waitForLeader(now);
-            out.add(new AckHeartbeat(fromSlot, term));
+            out.add(new AckHeartbeat(fromRid, term));
         }
         return out;
     }

@@ -4,15 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 
-import org.scoutfs.node.bus.Addresses;
 import org.scoutfs.node.bus.ServerUnreachableException;
 
 /**
- * What a node knows of the leader, from the heartbeats it publishes to everyone: the term, who
+ * What a node knows of the leader, from the heartbeats it sends to everyone: the term, who
  * leads it and whether its server is up. Every node watches, members and mounts without a slot
  * alike; the node's server session uses it to find the server and to notice a new one.
  */
@@ -21,28 +17,33 @@ public final class LeaderWatch implements AutoCloseable {
     public record Seen(QuorumMessages.Heartbeat heartbeat, long atNanos) {
     }
 
-    private final Vertx vertx;
-    private final long fsid;
     private final CopyOnWriteArrayList<LongConsumer> serverListeners = new CopyOnWriteArrayList<>();
-    private MessageConsumer<Object> consumer;
     private Seen last;
 
-    public LeaderWatch(Vertx vertx, long fsid) {
-        this.vertx = vertx;
-        this.fsid = fsid;
-        QuorumMessages.registerCodecs(vertx.eventBus());
-    }
-
-    public Future<Void> start() {
-        consumer = vertx.eventBus().consumer(Addresses.heartbeats(fsid), msg -> {
-            if (msg.body() instanceof QuorumMessages.Heartbeat hb) {
+    /**
+     * Watches the heartbeats {@code link} receives. A node without a quorum slot answers them, so
+     * the leader knows which nodes can reach it; members answer through their election once
+     * {@link #votes()} said so.
+     */
+    public LeaderWatch(QuorumLink link, long rid) {
+        link.receive(m -> {
+            if (m instanceof QuorumMessages.Heartbeat hb) {
                 heard(hb);
+                if (!voter.get()) {
+                    link.send(hb.leader(), new QuorumMessages.HeartbeatAck(hb.term(), -1, rid));
+                }
             }
         });
-        return consumer.completion();
     }
 
-    /** Also takes the heartbeats the node's own quorum member sends, which a publish may not loop back. */
+    private final java.util.concurrent.atomic.AtomicBoolean voter = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The node took a quorum slot: its election answers heartbeats from now on. */
+    public void votes() {
+        voter.set(true);
+    }
+
+    /** A heartbeat heard, or sent by this node's own quorum member. */
     public void heard(QuorumMessages.Heartbeat hb) {
         boolean newServer;
         synchronized (this) {
@@ -73,12 +74,12 @@ public final class LeaderWatch implements AutoCloseable {
     /**
      * Waits until a leader of at least {@code minTerm} says its server is up, in a heartbeat heard
      * after this call started (so a leader that went silent is not taken for a live one), and
-     * returns its term.
+     * returns that heartbeat.
      *
      * @param waiting says, for the exception, what the node waits for
      * @throws ServerUnreachableException if none does within {@code timeout}
      */
-    public long awaitServer(long minTerm, Duration timeout, java.util.function.Supplier<String> waiting)
+    public QuorumMessages.Heartbeat awaitServer(long minTerm, Duration timeout, java.util.function.Supplier<String> waiting)
             throws InterruptedException {
         long since = System.nanoTime();
         long deadline = since + timeout.toNanos();
@@ -86,7 +87,7 @@ public final class LeaderWatch implements AutoCloseable {
             while (true) {
                 if (last != null && last.atNanos() - since >= 0 && last.heartbeat().serverUp()
                         && Long.compareUnsigned(last.heartbeat().term(), minTerm) >= 0) {
-                    return last.heartbeat().term();
+                    return last.heartbeat();
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -100,8 +101,6 @@ public final class LeaderWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        if (consumer != null) {
-            consumer.unregister();
-        }
+        serverListeners.clear();
     }
 }

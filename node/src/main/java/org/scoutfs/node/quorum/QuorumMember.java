@@ -8,35 +8,34 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 
 import org.scoutfs.lsm.block.BlockDevice;
 import org.scoutfs.lsm.block.QuorumArea;
 import org.scoutfs.lsm.format.QuorumSlot;
-import org.scoutfs.node.bus.Addresses;
 
 /**
  * A node's seat in the election: drives its {@link Election} with time and with the messages of
  * the other members, persists its votes in its slot's block, and tells its {@link Role} when it
  * wins or loses the leadership. Everything the election does runs on one thread of its own, in
- * order; the bus and the timer only hand events over. Durable writes (votes, elected terms) happen
- * on that thread before anything that depends on them is sent.
+ * order; the link and the timer only hand events over. Durable writes (votes, elected terms)
+ * happen on that thread before anything that depends on them is sent. Who the members are is read
+ * from the quorum slots every second; heartbeats also go to the mounts without a slot, which
+ * {@code everyone} lists.
  */
 public final class QuorumMember implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(QuorumMember.class.getName());
     private static final long TICK_MILLIS = 20;
-    private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000);
 
     /** What the node does as the leader. Called on threads of its own, never the election's. */
     public interface Role {
         /** This node was elected for {@code term}: fence the predecessors and start the server. */
         void lead(long term);
 
-        /** This node no longer leads {@code term}: stop its server now, and return once it has stopped. */
+        /**
+         * This node no longer leads {@code term}: stop its server now, and return once it commits
+         * nothing more. Called on the election's thread, so it must not wait for long.
+         */
         void stopLeading(long term, String why);
 
         /** True once the server of the term this node leads answers requests. */
@@ -56,15 +55,24 @@ public final class QuorumMember implements AutoCloseable {
             Thread.ofVirtual().name("scoutfs-quorum").factory());
     private final ExecutorService roleThread = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("scoutfs-quorum-role").factory());
-    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private final LeaderWatch watch;
+    private final QuorumLink link;
+    private final java.util.function.Supplier<java.util.Collection<Long>> everyone;
+    /** When each node last answered this node's heartbeats (nanoTime), voters and mounts without a slot. */
+    private final java.util.Map<Long, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Owners of the usable slots other than this node, as last read. */
+    private volatile List<Long> members = List.of();
     private QuorumSlot block;
     private long timer;
     private long slotTimer;
     private volatile boolean closed;
 
+    /**
+     * @param everyone mount ids of every node of the volume's cluster, for heartbeats
+     */
     public QuorumMember(Vertx vertx, BlockDevice device, long fsid, QuorumSlot block, int usableSlots,
-                        Election.Timing timing, Role role, LeaderWatch watch) {
+                        Election.Timing timing, Role role, LeaderWatch watch, QuorumLink link,
+                        java.util.function.Supplier<java.util.Collection<Long>> everyone) {
         this.vertx = vertx;
         this.device = device;
         this.fsid = fsid;
@@ -74,10 +82,11 @@ public final class QuorumMember implements AutoCloseable {
         this.address = block.address();
         this.role = role;
         this.watch = watch;
+        this.link = link;
+        this.everyone = everyone;
         this.block = block;
         this.election = new Election(rid, slot, timing, RandomGenerator.of("L64X128MixRandom"), block.term(),
                 block.votedFor(), now());
-        QuorumMessages.registerCodecs(vertx.eventBus());
     }
 
     private static long now() {
@@ -88,38 +97,53 @@ public final class QuorumMember implements AutoCloseable {
         return slot;
     }
 
-    /** Starts listening and taking part; the future completes once the node's addresses are known to the cluster. */
-    public Future<Void> start() {
-        var asks = vertx.eventBus().<Object>consumer(Addresses.quorumSlot(fsid, slot), this::asked);
-        var beats = vertx.eventBus().<Object>consumer(Addresses.heartbeats(fsid), m -> {
-            switch (m.body()) {
-                case QuorumMessages.Heartbeat hb -> run(() -> election.onHeartbeat(hb.term(), hb.leader(), hb.slot(), now()));
-                case QuorumMessages.Resignation r -> run(() -> election.onMemberGone(r.leader(), now()));
-                default -> { }
-            }
-        });
-        consumers.add(asks);
-        consumers.add(beats);
+    /** Starts taking part. */
+    public void start() {
+        readMembers();
+        link.receive(this::arrived);
         timer = vertx.setPeriodic(TICK_MILLIS, id -> run(() -> election.tick(now())));
         slotTimer = vertx.setPeriodic(1000, id -> run(() -> {
-            int held = 0;
-            for (QuorumSlot s : QuorumArea.readAll(device, fsid)) {
-                if (s.slot() < usableSlots && !s.isFree()) {
-                    held++;
-                }
-            }
-            election.heldSlots(held);
+            readMembers();
             return List.of();
         }));
-        return Future.all(asks.completion(), beats.completion()).mapEmpty();
     }
 
-    private void asked(Message<Object> m) {
-        switch (m.body()) {
-            case QuorumMessages.PreVoteRequest r -> run(() -> election.onPreVoteRequest(m, r.term(), now()));
-            case QuorumMessages.VoteRequest r -> run(() -> election.onVoteRequest(m, r.term(), r.candidate(), now()));
-            case QuorumMessages.HeartbeatAck a -> run(() -> election.onHeartbeatAck(a.slot(), a.term(), now()));
-            default -> m.fail(1, "unexpected quorum message " + m.body());
+    private void readMembers() {
+        int held = 0;
+        List<Long> others = new ArrayList<>();
+        for (QuorumSlot s : QuorumArea.readAll(device, fsid)) {
+            if (s.slot() < usableSlots && !s.isFree()) {
+                held++;
+                if (s.ownerRid() != rid) {
+                    others.add(s.ownerRid());
+                    link.knownAt(s.ownerRid(), s.address());
+                }
+            }
+        }
+        members = List.copyOf(others);
+        int h = held;
+        run(() -> {
+            election.heldSlots(h);
+            return List.of();
+        });
+    }
+
+    private void arrived(Object m) {
+        switch (m) {
+            case QuorumMessages.PreVoteRequest r -> run(() -> election.onPreVoteRequest(r.candidate(), r.term(), now()));
+            case QuorumMessages.VoteRequest r -> run(() -> election.onVoteRequest(r.candidate(), r.term(), r.candidate(), now()));
+            case QuorumMessages.VoteAnswer v -> run(() -> v.preVote()
+                    ? election.onPreVoteAnswer(v.slot(), v.term(), v.granted(), now())
+                    : election.onVoteAnswer(v.slot(), v.term(), v.granted(), now()));
+            case QuorumMessages.Heartbeat hb -> run(() -> election.onHeartbeat(hb.term(), hb.leader(), hb.slot(), now()));
+            case QuorumMessages.HeartbeatAck a -> {
+                heard.put(a.from(), System.nanoTime());
+                if (a.slot() >= 0) {
+                    run(() -> election.onHeartbeatAck(a.slot(), a.term(), now()));
+                }
+            }
+            case QuorumMessages.Resignation r -> run(() -> election.onMemberGone(r.leader(), now()));
+            default -> { }
         }
     }
 
@@ -155,13 +179,10 @@ public final class QuorumMember implements AutoCloseable {
         switch (a) {
             case Election.Persist p -> persist(block.withVote(p.term(), p.votedFor()));
             case Election.PersistElected e -> persist(block.elected(e.term()));
-            case Election.PreVote p -> ask(new QuorumMessages.PreVoteRequest(p.term(), rid, slot), true);
-            case Election.RequestVotes v -> ask(new QuorumMessages.VoteRequest(v.term(), rid, slot), false);
-            case Election.Answer ans -> {
-                @SuppressWarnings("unchecked")
-                Message<Object> m = (Message<Object>) ans.requester();
-                m.reply(new QuorumMessages.VoteAnswer(ans.term(), ans.granted(), slot));
-            }
+            case Election.PreVote p -> toMembers(new QuorumMessages.PreVoteRequest(p.term(), rid, slot));
+            case Election.RequestVotes v -> toMembers(new QuorumMessages.VoteRequest(v.term(), rid, slot));
+            case Election.Answer ans -> link.send(ans.requester(),
+                    new QuorumMessages.VoteAnswer(ans.term(), ans.granted(), slot, ans.preVote(), rid));
             case Election.BecomeLeader b -> {
                 LOG.log(System.Logger.Level.INFO, "quorum slot {0} (mount {1}) elected leader of term {2}", slot,
                         Long.toHexString(rid), b.term());
@@ -170,19 +191,15 @@ public final class QuorumMember implements AutoCloseable {
             case Election.SendHeartbeat h -> {
                 var hb = new QuorumMessages.Heartbeat(h.term(), rid, slot, address, role.serverUp());
                 watch.heard(hb);
-                vertx.eventBus().publish(Addresses.heartbeats(fsid), hb);
+                toEveryone(hb);
             }
-            case Election.AckHeartbeat ack -> vertx.eventBus().send(Addresses.quorumSlot(fsid, ack.leaderSlot()),
-                    new QuorumMessages.HeartbeatAck(ack.term(), slot));
+            case Election.AckHeartbeat ack -> link.send(ack.leaderRid(), new QuorumMessages.HeartbeatAck(ack.term(), slot, rid));
             case Election.StepDown s -> {
                 LOG.log(System.Logger.Level.WARNING, "quorum slot {0} stops leading term {1}: {2}", slot, s.term(), s.why());
-                roleThread.execute(() -> {
-                    role.stopLeading(s.term(), s.why());
-                    run(() -> {
-                        persist(block.stopped(s.term()));
-                        return List.of();
-                    });
-                });
+                // before anything else is said or voted: a successor may skip fencing this node
+                // once the slot records the term as stopped, so its server must be stopped first
+                role.stopLeading(s.term(), s.why());
+                persist(block.stopped(s.term()));
             }
         }
     }
@@ -202,18 +219,20 @@ public final class QuorumMember implements AutoCloseable {
         block = written;
     }
 
-    /** Asks every other member that holds a slot; answers come back as election events. */
-    private void ask(Object request, boolean preVote) {
-        for (QuorumSlot s : QuorumArea.readAll(device, fsid)) {
-            if (s.slot() == slot || s.slot() >= usableSlots || s.isFree()) {
-                continue;
-            }
-            vertx.eventBus().<QuorumMessages.VoteAnswer>request(Addresses.quorumSlot(fsid, s.slot()), request, ASK)
-                    .onSuccess(m -> {
-                        QuorumMessages.VoteAnswer v = m.body();
-                        run(() -> preVote ? election.onPreVoteAnswer(v.slot(), v.term(), v.granted(), now())
-                                : election.onVoteAnswer(v.slot(), v.term(), v.granted(), now()));
-                    });
+    /** Sends to every other member; their answers come back as messages of their own. */
+    private void toMembers(Object message) {
+        for (long m : members) {
+            link.send(m, message);
+        }
+    }
+
+    /** Sends to every other member and every other node of the cluster. */
+    private void toEveryone(Object message) {
+        java.util.Set<Long> to = new java.util.HashSet<>(members);
+        to.addAll(everyone.get());
+        to.remove(rid);
+        for (long r : to) {
+            link.send(r, message);
         }
     }
 
@@ -253,13 +272,22 @@ public final class QuorumMember implements AutoCloseable {
             closed = true;
         });
         if (term != 0) {
-            vertx.eventBus().publish(Addresses.heartbeats(fsid), new QuorumMessages.Resignation(term, rid));
+            toEveryone(new QuorumMessages.Resignation(term, rid));
         }
     }
 
     /** The leader could not serve its term: it steps down and the election goes on (possibly electing it again). */
     public void resignLeadership(String why) {
         run(() -> election.role() == Election.Role.LEADER ? election.resign(now(), why) : List.of());
+    }
+
+    /**
+     * True if the node of mount {@code other} answered this node's heartbeats within {@code millis}:
+     * it can reach this leader now, whatever the cluster membership says.
+     */
+    public boolean heardFrom(long other, long millis) {
+        Long at = heard.get(other);
+        return at != null && System.nanoTime() - at < millis * 1_000_000;
     }
 
     /** A snapshot of the election, for status reports. */
@@ -290,9 +318,6 @@ public final class QuorumMember implements AutoCloseable {
         closed = true;
         vertx.cancelTimer(timer);
         vertx.cancelTimer(slotTimer);
-        for (MessageConsumer<?> c : consumers) {
-            c.unregister();
-        }
         thread.shutdown();
         roleThread.shutdown();
         try {

@@ -7,9 +7,10 @@ import io.vertx.core.eventbus.EventBus;
 import org.scoutfs.node.bus.RecordCodec;
 
 /**
- * The election on the bus. Vote and pre-vote requests go to a slot owner's address and are
- * answered; heartbeats are published to every node (members and the mounts without a slot), and
- * members answer the leader's with an acknowledgement to its slot address.
+ * The election's messages, each one way over a {@link QuorumLink}: requests for (pre-)votes from
+ * a candidate to every member and their answers back; the leader's heartbeats to every node
+ * (members and the mounts without a slot) and the members' acknowledgements back; and a leader's
+ * resignation. Each says who sent it.
  */
 public final class QuorumMessages {
     private QuorumMessages() {
@@ -23,8 +24,11 @@ public final class QuorumMessages {
     public record VoteRequest(long term, long candidate, int slot) {
     }
 
-    /** The answer to either request, with the answering member's term and slot. */
-    public record VoteAnswer(long term, boolean granted, int slot) {
+    /**
+     * The answer to a vote request (or, with {@code preVote}, a pre-vote request), with the answering
+     * member's term, slot and mount id.
+     */
+    public record VoteAnswer(long term, boolean granted, int slot, boolean preVote, long from) {
     }
 
     /**
@@ -34,12 +38,27 @@ public final class QuorumMessages {
     public record Heartbeat(long term, long leader, int slot, String address, boolean serverUp) {
     }
 
-    /** Member of slot {@code slot} heard the heartbeat of {@code term}. */
-    public record HeartbeatAck(long term, int slot) {
+    /** Member of slot {@code slot} (mount {@code from}) heard the heartbeat of {@code term}. */
+    public record HeartbeatAck(long term, int slot, long from) {
     }
+
+
 
     /** Mount {@code leader} stopped leading {@code term} on purpose: elect a successor now. */
     public record Resignation(long term, long leader) {
+    }
+
+    /** The mount that sent {@code message}. */
+    static long sender(Object message) {
+        return switch (message) {
+            case PreVoteRequest m -> m.candidate();
+            case VoteRequest m -> m.candidate();
+            case VoteAnswer m -> m.from();
+            case Heartbeat m -> m.leader();
+            case HeartbeatAck m -> m.from();
+            case Resignation m -> m.leader();
+            default -> 0;
+        };
     }
 
     static final List<Class<? extends Record>> TYPES = List.of(PreVoteRequest.class, VoteRequest.class,

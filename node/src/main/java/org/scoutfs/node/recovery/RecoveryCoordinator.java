@@ -19,9 +19,11 @@ import org.scoutfs.node.fencing.FenceFailedException;
  * mount that comes back finds its space and its locks where it left them.
  *
  * <p>Mounts whose process is certainly gone (on this host, or fenced already as a deposed
- * leader's) are declared gone at once; the others get {@code timeout} to come back, then they are
- * fenced and declared gone too. A failed fence keeps the recovery waiting and is tried again:
- * handing a silent mount's space on before it is fenced could let its late writes land in it.
+ * leader's) are declared gone at once. A live mount comes back within moments of hearing the new
+ * leader's first heartbeat, so one whose node does not answer the leader's heartbeats gets only
+ * {@code grace} before it is fenced and declared gone, and the others get {@code timeout}. A
+ * failed fence keeps the recovery waiting and is tried again: handing a silent mount's space on
+ * before it is fenced could let its late writes land in it.
  */
 public final class RecoveryCoordinator {
     private static final System.Logger LOG = System.getLogger(RecoveryCoordinator.class.getName());
@@ -30,20 +32,25 @@ public final class RecoveryCoordinator {
     private final MountReclaimer reclaimer;
     private final Supplier<CompletableFuture<Void>> finishLockRecovery;
     private final Duration timeout;
+    private final Duration grace;
+    private final java.util.function.LongPredicate inCluster;
     private final Set<Long> expected;
     private final Set<Long> reported = new HashSet<>();
     private final Set<Long> alreadyFenced;
 
     /**
      * @param alreadyFenced mounts whose process the new leader fenced itself (its predecessors)
+     * @param inCluster     whether a mount's node can reach this leader now
      */
     public RecoveryCoordinator(VolumeServer server, MountReclaimer reclaimer,
-                               Supplier<CompletableFuture<Void>> finishLockRecovery, Duration timeout,
-                               Set<Long> alreadyFenced) {
+                               Supplier<CompletableFuture<Void>> finishLockRecovery, Duration timeout, Duration grace,
+                               java.util.function.LongPredicate inCluster, Set<Long> alreadyFenced) {
         this.server = server;
         this.reclaimer = reclaimer;
         this.finishLockRecovery = finishLockRecovery;
         this.timeout = timeout;
+        this.grace = grace;
+        this.inCluster = inCluster;
         this.expected = new HashSet<>(server.awaitingRecovery());
         this.alreadyFenced = Set.copyOf(alreadyFenced);
     }
@@ -63,29 +70,36 @@ public final class RecoveryCoordinator {
     public void run() throws InterruptedException {
         long started = System.nanoTime();
         for (MountedClientRecord c : server.mountedClients()) {
-            if (expected.contains(c.rid()) && (alreadyFenced.contains(c.rid())
-                    || new ProcessIdentity(c.host(), c.pid(), c.startTime()).isGoneLocally())) {
+            if (!expected.contains(c.rid())) {
+                continue;
+            }
+            if (alreadyFenced.contains(c.rid())) {
+                declareGone(c.rid(), "its node was fenced as the last leader");
+            } else if (new ProcessIdentity(c.host(), c.pid(), c.startTime()).isGoneLocally()) {
                 declareGone(c.rid(), "its process is gone");
             }
         }
-        long deadline = started + timeout.toNanos();
         while (true) {
             List<Long> missing = missing();
             if (missing.isEmpty()) {
                 break;
             }
-            long left = deadline - System.nanoTime();
-            if (left > 0) {
-                synchronized (this) {
-                    wait(Math.max(1, Math.min(left / 1_000_000, 100)));
-                }
-                continue;
-            }
+            long waited = System.nanoTime() - started;
+            boolean failed = false;
             for (long rid : missing) {
-                declareGone(rid, "it did not come back to the new server within " + timeout.toSeconds() + " s");
+                if (waited >= timeout.toNanos()) {
+                    failed |= !declareGone(rid, "it did not come back to the new server within " + timeout.toSeconds() + " s");
+                } else if (waited >= grace.toNanos() && !inCluster.test(rid)) {
+                    failed |= !declareGone(rid, "it did not come back within " + grace.toMillis()
+                            + " ms and does not answer the leader's heartbeats");
+                }
             }
-            if (!missing().isEmpty()) {
+            if (failed) {
                 Thread.sleep(1000); // a fence failed; try again
+            } else {
+                synchronized (this) {
+                    wait(100);
+                }
             }
         }
         finishLockRecovery.get().join();
@@ -102,11 +116,14 @@ public final class RecoveryCoordinator {
                 .sorted().toList();
     }
 
-    private void declareGone(long rid, String why) {
+    /** False if the mount could not be fenced (it stays awaited). */
+    private boolean declareGone(long rid, String why) {
         try {
             reclaimer.reclaim(rid, "recovery: " + why);
+            return true;
         } catch (FenceFailedException e) {
             LOG.log(System.Logger.Level.ERROR, "recovery waits: " + e.getMessage());
+            return false;
         }
     }
 }

@@ -27,6 +27,7 @@ import org.scoutfs.node.bus.EventBusLockTransport;
 import org.scoutfs.node.bus.ServerLocator;
 import org.scoutfs.node.bus.ServerUnreachableException;
 import org.scoutfs.node.quorum.LeaderWatch;
+import org.scoutfs.node.quorum.QuorumMessages;
 
 /**
  * A node's connection to whichever server currently serves the volume, kept across failovers.
@@ -66,6 +67,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     private final ServerApi retrying;
     private final Object state = new Object();
     private volatile long term;
+    private volatile long leader;
     private ServerApi current;
     private boolean connected;
     private boolean reconnecting;
@@ -133,9 +135,9 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
                 throw new ServerUnreachableException("no server answered within " + timeout.toSeconds() + " s: "
                         + waiting());
             }
-            long t;
+            QuorumMessages.Heartbeat hb;
             try {
-                t = watch.awaitServer(0, Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(2))), this::waiting);
+                hb = watch.awaitServer(0, Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(2))), this::waiting);
             } catch (ServerUnreachableException e) {
                 if (System.nanoTime() > nextProgress) {
                     progress.accept("waiting for a server: " + waiting());
@@ -143,11 +145,13 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
                 }
                 continue;
             }
-            ServerApi api = serverOf(t);
+            long t = hb.term();
+            ServerApi api = serverOf(hb);
             try {
                 ServerApi.Welcome w = api.greet(new ServerApi.Greeting(me, false, List.of(), 0));
                 synchronized (state) {
                     current = api;
+                    leader = hb.leader();
                     term = w.term();
                     connected = true;
                     state.notifyAll();
@@ -165,8 +169,8 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
         }
     }
 
-    private ServerApi serverOf(long t) {
-        return new org.scoutfs.node.bus.EventBusServerApi(vertx, fsid, t, callTimeout);
+    private ServerApi serverOf(QuorumMessages.Heartbeat hb) {
+        return new org.scoutfs.node.bus.EventBusServerApi(vertx, fsid, hb.leader(), hb.term(), callTimeout);
     }
 
     /**
@@ -192,9 +196,10 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
         if (t == 0 || closed) {
             return;
         }
-        vertx.eventBus().request(Addresses.leader(fsid, t, RecoveryMessages.KEEPALIVE),
-                        new RecoveryMessages.KeepAlive(me.rid()),
-                        new DeliveryOptions().setSendTimeout(Math.min(callTimeout.toMillis(), 3000)))
+        vertx.eventBus().request(Addresses.server(fsid, leader), new RecoveryMessages.KeepAlive(me.rid()),
+                        new DeliveryOptions().setSendTimeout(Math.min(callTimeout.toMillis(), 3000))
+                                .addHeader(Addresses.OP, RecoveryMessages.KEEPALIVE)
+                                .addHeader(Addresses.TERM, Long.toString(t)))
                 .onFailure(e -> lost(t, new ServerUnreachableException("keepalive to the server of term " + t
                         + " failed: " + e.getMessage())));
     }
@@ -211,12 +216,27 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
      * another server (a merge); holders of {@link #mergeGate()}'s read lock use it.
      */
     public ServerApi direct() {
+        ServerApi api;
+        long t;
         synchronized (state) {
             if (!connected) {
                 throw new ServerUnreachableException("not connected to a server");
             }
-            return current;
+            api = current;
+            t = term;
         }
+        return (ServerApi) Proxy.newProxyInstance(ServerApi.class.getClassLoader(), new Class<?>[] {ServerApi.class},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.invoke(api, args);
+                    }
+                    try {
+                        return callUntil(method, api, args, () -> term != t, "the connection to the server of term "
+                                + t + " was lost");
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Merges run holding its read lock; a reconnection waits for them to end before it greets. */
@@ -227,6 +247,11 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     @Override
     public long term() {
         return term;
+    }
+
+    @Override
+    public long leader() {
+        return leader;
     }
 
     /** True while connected to a server. */
@@ -268,7 +293,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
                 t = term;
             }
             try {
-                return method.invoke(api, args);
+                return callUntilTermChanges(method, api, args, t);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof NotServingException ns && ns.recovering()) {
@@ -285,6 +310,48 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new ServerUnreachableException("server " + method.getName() + ": no server answered for "
                         + giveUp.toSeconds() + " s: " + waiting());
+            }
+        }
+    }
+
+    /**
+     * Calls the server of term {@code t}, but gives the call up as soon as the session has moved on
+     * to a newer server: a request sent to a server that died gets no answer until it times out,
+     * and the new server, which has this node's state by now, answers at once.
+     */
+    private Object callUntilTermChanges(Method method, ServerApi api, Object[] args, long t) throws Exception {
+        return callUntil(method, api, args, () -> {
+            synchronized (state) {
+                return connected && term != t;
+            }
+        }, "the server of term " + t + " was replaced");
+    }
+
+    /** Calls {@code api}, giving the call up (as unreachable) once {@code giveUp} says so. */
+    private static Object callUntil(Method method, ServerApi api, Object[] args,
+                                    java.util.function.BooleanSupplier giveUp, String why) throws Exception {
+        java.util.concurrent.CompletableFuture<Object> call = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("scoutfs-server-call").start(() -> {
+            try {
+                call.complete(method.invoke(api, args));
+            } catch (Throwable e) {
+                call.completeExceptionally(e);
+            }
+        });
+        while (true) {
+            try {
+                return call.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (giveUp.getAsBoolean()) {
+                    throw new InvocationTargetException(new ServerUnreachableException(
+                            "server " + method.getName() + ": " + why));
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception ex) {
+                    throw ex;
+                }
+                throw (Error) cause;
             }
         }
     }
@@ -309,9 +376,9 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     private void reconnect(long lostTerm) {
         long started = System.nanoTime();
         while (!closed) {
-            long t;
+            QuorumMessages.Heartbeat hb;
             try {
-                t = watch.awaitServer(lostTerm, Duration.ofSeconds(5), this::waiting);
+                hb = watch.awaitServer(lostTerm, Duration.ofSeconds(5), this::waiting);
             } catch (ServerUnreachableException e) {
                 LOG.log(System.Logger.Level.WARNING, "mount {0} still has no server after {1} s: {2}",
                         Long.toHexString(me.rid()), (System.nanoTime() - started) / 1_000_000_000, e.getMessage());
@@ -319,8 +386,9 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            long t = hb.term();
             try {
-                rejoin(t);
+                rejoin(hb);
                 LOG.log(System.Logger.Level.INFO, "mount {0} recovered with the server of term {1} in {2} ms",
                         Long.toHexString(me.rid()), t, (System.nanoTime() - started) / 1_000_000);
                 return;
@@ -339,9 +407,9 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
         }
     }
 
-    /** Greets the server of {@code t} as a returning mount and hands it this node's state. */
-    private void rejoin(long t) {
-        ServerApi api = serverOf(t);
+    /** Greets the server that {@code hb} announced as a returning mount and hands it this node's state. */
+    private void rejoin(QuorumMessages.Heartbeat hb) {
+        ServerApi api = serverOf(hb);
         NodeStore s;
         LockClient l;
         EventBusLockTransport tr;
@@ -360,10 +428,11 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             }
             synchronized (state) {
                 current = api;
+                leader = hb.leader();
                 term = w.term();
             }
             if (l != null && tr != null) {
-                await(tr.report(w.term(), l.recoveryReport()));
+                await(tr.report(hb.leader(), w.term(), l.recoveryReport()));
                 l.resendRequests();
             }
             synchronized (state) {

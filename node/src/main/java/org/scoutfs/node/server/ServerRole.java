@@ -12,7 +12,6 @@ import java.util.function.LongConsumer;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 
 import org.scoutfs.lsm.block.BlockDevice;
 import org.scoutfs.lsm.block.MetaBlocks;
@@ -22,7 +21,6 @@ import org.scoutfs.lsm.format.SuperBlock;
 import org.scoutfs.lsm.server.ProcessIdentity;
 import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.lsm.server.VolumeServer;
-import org.scoutfs.node.bus.Addresses;
 import org.scoutfs.node.fencing.FenceTarget;
 import org.scoutfs.node.fencing.Fencer;
 import org.scoutfs.node.membership.Membership;
@@ -33,7 +31,7 @@ import org.scoutfs.node.recovery.MountReclaimer;
 import org.scoutfs.node.recovery.RecoveryCoordinator;
 import org.scoutfs.node.recovery.RecoveryMessages;
 import org.scoutfs.node.verticle.LockServerVerticle;
-import org.scoutfs.node.verticle.ServerVerticle;
+import org.scoutfs.node.verticle.ServerEndpointVerticle;
 
 /**
  * What a node does while it leads: run the volume's server for its term.
@@ -43,7 +41,7 @@ import org.scoutfs.node.verticle.ServerVerticle;
  * that it stopped) and record that on the device; load the volume as the last server left it,
  * with a leadership that every commit checks against the quorum slots; start the server and the
  * lock server for the term (the lock server recovering if mounts of the last server are
- * recorded); then wait for those mounts to come back or declare them gone
+ * recorded) behind the node's endpoints ({@link ServerEndpointVerticle}); then wait for those mounts to come back or declare them gone
  * ({@link RecoveryCoordinator}), and from then on watch the mounts ({@link ClientWatch}).
  *
  * <p>A leader that cannot fence a predecessor does not serve: it resigns, and the election goes
@@ -55,12 +53,15 @@ public final class ServerRole implements QuorumMember.Role {
 
     /**
      * @param recoveryTimeout how long a new server waits for the mounts of the last one
+     * @param recoveryGrace   how long it waits for those the cluster no longer counts as members
      * @param clientSilence   how long a mount may go without a keepalive before it is declared gone
      * @param lockServer      the lock server's options
      */
-    public record Options(Duration recoveryTimeout, Duration clientSilence, LockServerVerticle.Options lockServer) {
+    public record Options(Duration recoveryTimeout, Duration recoveryGrace, Duration clientSilence,
+                          LockServerVerticle.Options lockServer) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(20), Duration.ofSeconds(8), LockServerVerticle.Options.defaults());
+            return new Options(Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(8),
+                    LockServerVerticle.Options.defaults());
         }
     }
 
@@ -69,7 +70,6 @@ public final class ServerRole implements QuorumMember.Role {
         final long term;
         final VolumeServer server;
         final List<String> deployments = new ArrayList<>();
-        MessageConsumer<RecoveryMessages.KeepAlive> keepalives;
         ClientWatch watch;
         long watchTimer = -1;
 
@@ -88,16 +88,24 @@ public final class ServerRole implements QuorumMember.Role {
     private final Membership membership;
     private final Options options;
     private final LongConsumer reclaimed;
+    private final ServerEndpointVerticle endpoint;
     private QuorumMember member;
     private int slot;
     private volatile Term running;
     private volatile boolean up;
+    /** The term this node was last elected for and has not stepped down from; 0 if none. */
+    private volatile long wanted;
+    /**
+     * Held while a term's server starts and while one stops, so that a step-down never records a
+     * term as stopped while its server could still commit (a successor relies on that record).
+     */
+    private final Object startStop = new Object();
 
     /**
      * @param reclaimed told of every mount declared gone, so the node can delete the orphans it left
      */
     public ServerRole(Vertx vertx, long fsid, long rid, BlockDevice device, MetaBlocks blocks, Fencer fencer,
-                      Membership membership, Options options, LongConsumer reclaimed) {
+                      Membership membership, Options options, LongConsumer reclaimed, ServerEndpointVerticle endpoint) {
         this.vertx = vertx;
         this.fsid = fsid;
         this.rid = rid;
@@ -107,6 +115,7 @@ public final class ServerRole implements QuorumMember.Role {
         this.membership = membership;
         this.options = options;
         this.reclaimed = reclaimed;
+        this.endpoint = endpoint;
         membership.onLeft(gone -> {
             Term t = running;
             if (t != null && t.watch != null) {
@@ -134,52 +143,50 @@ public final class ServerRole implements QuorumMember.Role {
     }
 
     @Override
-    public synchronized void lead(long term) {
-        if (running != null) {
-            stop(running, "a newer term begins");
-        }
+    public void lead(long term) {
+        wanted = term;
         long started = System.nanoTime();
         Term t = null;
         try {
             Set<Long> fenced = fencePredecessors(term);
             member.recordFenced(term - 1);
-            SuperBlock sb = Supers.readNewest(device);
-            VolumeServer server = VolumeServer.start(blocks, sb, VolumeServer.Options.defaults(sb),
-                    new DeviceLeadership(device, fsid, slot, rid, term));
-            t = new Term(term, server);
-            running = t;
-            Term term0 = t;
-            RecoveryCoordinator[] coordinator = new RecoveryCoordinator[1];
-            LockServerVerticle locks = new LockServerVerticle(fsid, term, server::newWriteSeq, server::durableCommitSeq,
-                    server.recovering(), r -> {
-                        RecoveryCoordinator c = coordinator[0];
-                        if (c != null) {
-                            c.reported(r);
-                        }
-                    }, options.lockServer());
-            MountReclaimer reclaimer = new MountReclaimer(server, fencer, locks::clientGone, reclaimed);
-            coordinator[0] = new RecoveryCoordinator(server, reclaimer, locks::finishRecovery, options.recoveryTimeout(),
-                    fenced);
-            t.deployments.add(await(vertx.deployVerticle(new ServerVerticle(fsid, term, server))));
-            t.deployments.add(await(vertx.deployVerticle(locks)));
-            t.watch = new ClientWatch(server, reclaimer, options.clientSilence());
-            ClientWatch watch = t.watch;
-            t.keepalives = vertx.eventBus().consumer(Addresses.leader(fsid, term, RecoveryMessages.KEEPALIVE), m -> {
-                watch.heard(m.body().rid());
-                m.reply(new RecoveryMessages.StillServing(term0.term));
-            });
-            await(t.keepalives.completion());
-            up = true;
+            RecoveryCoordinator coordinator;
+            synchronized (startStop) {
+                if (wanted != term) {
+                    return; // stepped down while fencing
+                }
+                SuperBlock sb = Supers.readNewest(device);
+                VolumeServer server = VolumeServer.start(blocks, sb, VolumeServer.Options.defaults(sb),
+                        new DeviceLeadership(device, fsid, slot, rid, term));
+                t = new Term(term, server);
+                running = t;
+                RecoveryCoordinator[] holder = new RecoveryCoordinator[1];
+                LockServerVerticle locks = new LockServerVerticle(fsid, term, server::newWriteSeq,
+                        server::durableCommitSeq, server.recovering(), r -> {
+                            RecoveryCoordinator c = holder[0];
+                            if (c != null) {
+                                c.reported(r);
+                            }
+                        }, options.lockServer());
+                MountReclaimer reclaimer = new MountReclaimer(server, fencer, locks::clientGone, reclaimed);
+                coordinator = new RecoveryCoordinator(server, reclaimer, locks::finishRecovery,
+                        options.recoveryTimeout(), options.recoveryGrace(), r -> member.heardFrom(r, 1500), fenced);
+                holder[0] = coordinator;
+                t.deployments.add(await(vertx.deployVerticle(locks)));
+                t.watch = new ClientWatch(server, reclaimer, options.clientSilence());
+                endpoint.serve(new ServerEndpointVerticle.Serving(term, server, locks, t.watch::heard));
+                up = true;
+            }
             member.heartbeatNow();
             LOG.log(System.Logger.Level.INFO, "server of term {0} started in {1} ms{2}", term,
                     (System.nanoTime() - started) / 1_000_000,
-                    coordinator[0].needed() ? "; waiting for " + server.awaitingRecovery().size() + " mount(s) to come back" : "");
-            Thread.ofVirtual().name("scoutfs-recovery").start(() -> recoverThenWatch(term0, coordinator[0]));
+                    coordinator.needed() ? "; waiting for " + t.server.awaitingRecovery().size() + " mount(s) to come back"
+                            : "");
+            Term term0 = t;
+            Thread.ofVirtual().name("scoutfs-recovery").start(() -> recoverThenWatch(term0, coordinator));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot serve term " + term + ": " + e.getMessage(), e);
-            if (t != null) {
-                stop(t, "it could not start");
-            }
+            stopLeading(term, "it could not start");
             Thread.ofVirtual().start(() -> member.resignLeadership("the server of term " + term + " did not start: "
                     + e.getMessage()));
         }
@@ -194,7 +201,7 @@ public final class ServerRole implements QuorumMember.Role {
             LOG.log(System.Logger.Level.ERROR, "recovery of term " + t.term + " failed", e);
             return;
         }
-        synchronized (this) {
+        synchronized (startStop) {
             if (running != t) {
                 return;
             }
@@ -207,54 +214,87 @@ public final class ServerRole implements QuorumMember.Role {
     }
 
     /**
-     * Fences every leader elected before {@code term} that may still be serving and that no
-     * leader after it has fenced already; returns their mount ids.
+     * Makes sure no leader elected before {@code term} still serves: one that records that it
+     * stopped is done with; one whose process is gone, or that does not record stopping within
+     * {@link #GENTLE_MILLIS} of this leader's first heartbeats (which tell a live one to step down),
+     * is fenced. Returns the mount ids of those fenced.
      */
     private Set<Long> fencePredecessors(long term) {
+        Set<Long> fenced = new HashSet<>();
+        long deadline = System.nanoTime() + GENTLE_MILLIS * 1_000_000;
+        while (true) {
+            List<QuorumSlot> serving = predecessors(term);
+            if (serving.isEmpty() || wanted != term) {
+                return fenced;
+            }
+            boolean patient = System.nanoTime() < deadline;
+            for (QuorumSlot s : serving) {
+                ProcessIdentity p = new ProcessIdentity(s.host(), s.ownerPid(), s.ownerStart());
+                if (!patient || p.isGoneLocally()) {
+                    fencer.fence(new FenceTarget(s.ownerRid(), p, s.address(), "it led term " + s.electedTerm()
+                            + " and term " + term + " has a new leader"));
+                    fenced.add(s.ownerRid());
+                }
+            }
+            if (!patient || fenced.size() == serving.size()) {
+                return fenced;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while fencing", e);
+            }
+        }
+    }
+
+    /** How long a live predecessor gets to step down on its own before it is fenced. */
+    static final long GENTLE_MILLIS = 1500;
+
+    /** Leaders elected before {@code term} that may still serve and that no later leader fenced. */
+    private List<QuorumSlot> predecessors(long term) {
         List<QuorumSlot> slots = QuorumArea.readAll(device, fsid);
         long handled = 0;
         for (QuorumSlot s : slots) {
             handled = Math.max(handled, s.fencedThrough());
         }
-        Set<Long> fenced = new HashSet<>();
+        List<QuorumSlot> out = new ArrayList<>();
         for (QuorumSlot s : slots) {
-            if (s.slot() == slot || !s.mayBeServing() || Long.compareUnsigned(s.electedTerm(), term) >= 0
-                    || Long.compareUnsigned(s.electedTerm(), handled) <= 0) {
-                continue;
+            if (s.slot() != slot && s.mayBeServing() && Long.compareUnsigned(s.electedTerm(), term) < 0
+                    && Long.compareUnsigned(s.electedTerm(), handled) > 0) {
+                out.add(s);
             }
-            fencer.fence(new FenceTarget(s.ownerRid(), new ProcessIdentity(s.host(), s.ownerPid(), s.ownerStart()),
-                    s.address(), "it led term " + s.electedTerm() + " and term " + term + " has a new leader"));
-            fenced.add(s.ownerRid());
         }
-        return fenced;
+        return out;
     }
 
+    /**
+     * Stops the server of {@code term} at once: from the return on it commits nothing more (a
+     * commit in flight has finished), so the term may be recorded as stopped. A start of the term
+     * still in progress is cut short.
+     */
     @Override
-    public synchronized void stopLeading(long term, String why) {
-        Term t = running;
-        if (t != null && t.term == term) {
-            stop(t, why);
-        }
-    }
-
-    private void stop(Term t, String why) {
-        up = false;
-        running = null;
-        t.server.stopServing(why);
-        if (t.watchTimer >= 0) {
-            vertx.cancelTimer(t.watchTimer);
-        }
-        if (t.keepalives != null) {
-            t.keepalives.unregister();
-        }
-        for (String d : t.deployments) {
-            try {
-                await(vertx.undeploy(d));
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "stopping the server of term " + t.term + ": " + e.getMessage());
+    public void stopLeading(long term, String why) {
+        synchronized (startStop) {
+            if (wanted == term) {
+                wanted = 0;
+            }
+            Term t = running;
+            if (t != null && t.term == term) {
+                up = false;
+                running = null;
+                endpoint.stop(t.term);
+                t.server.stopServing(why);
+                if (t.watchTimer >= 0) {
+                    vertx.cancelTimer(t.watchTimer);
+                }
+                for (String d : t.deployments) {
+                    vertx.undeploy(d).onFailure(e -> LOG.log(System.Logger.Level.WARNING,
+                            "stopping the lock server of term " + t.term + ": " + e.getMessage()));
+                }
+                LOG.log(System.Logger.Level.INFO, "server of term {0} stopped: {1}", t.term, why);
             }
         }
-        LOG.log(System.Logger.Level.INFO, "server of term {0} stopped: {1}", t.term, why);
     }
 
     private static <T> T await(Future<T> f) {

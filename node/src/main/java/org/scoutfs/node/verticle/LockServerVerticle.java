@@ -28,7 +28,8 @@ import org.scoutfs.node.bus.Failures;
 import org.scoutfs.node.bus.LockMessages;
 
 /**
- * Serves the cluster's {@link LockServer} on the event bus, for one election term.
+ * The cluster's {@link LockServer} for one election term, behind the leader's lock server
+ * endpoint ({@link ServerEndpointVerticle}).
  *
  * <p>The lock server is entered only from one thread of its own (a virtual thread running one task
  * at a time), never from an event loop: handing out a write sequence may wait for the volume
@@ -94,34 +95,42 @@ public final class LockServerVerticle extends VerticleBase {
         busContext = context;
         lockThread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("scoutfs-lock-server").factory());
         server = new LockServer(new BusOutbox(), writeSeqs, recovering);
-        EventBus bus = vertx.eventBus();
-        LockMessages.registerCodecs(bus);
-        var requests = bus.<LockMessages.LockRequest>consumer(Addresses.lockServer(fsid, term, LockMessages.REQUEST),
-                msg -> serve(msg, r -> {
-                    refuseDeparted(r.rid());
-                    server.request(r.rid(), r.range(), r.lockMode());
-                    return new LockMessages.Accepted();
-                }));
-        var reports = bus.<LockMessages.LockReport>consumer(Addresses.lockServer(fsid, term, LockMessages.REPORT),
-                msg -> serve(msg, r -> {
-                    refuseDeparted(r.rid());
-                    if (server.recovering()) {
-                        for (LockMessages.HeldLock h : r.held()) {
-                            server.recover(r.rid(), h.range(), LockMode.ofCode(h.mode()));
-                        }
-                        reported.accept(r.rid());
-                    }
-                    // once recovered, what the server knows is the truth; a mount that greets this
-                    // server again sends its open requests once more, and repeats are taken once
-                    return new LockMessages.Accepted();
-                }));
-        var departures = bus.<LockMessages.ClientGone>consumer(Addresses.lockServer(fsid, term, LockMessages.CLIENT_GONE),
-                msg -> serve(msg, g -> {
-                    departed.add(g.rid());
-                    server.clientGone(g.rid());
-                    return new LockMessages.Accepted();
-                }));
-        return Future.all(requests.completion(), reports.completion(), departures.completion());
+        LockMessages.registerCodecs(vertx.eventBus());
+        return Future.succeededFuture();
+    }
+
+    /** A mount's request, from the node's lock server endpoint. */
+    public void request(Message<?> msg, LockMessages.LockRequest r) {
+        serve(msg, () -> {
+            refuseDeparted(r.rid());
+            server.request(r.rid(), r.range(), r.lockMode());
+            return new LockMessages.Accepted();
+        });
+    }
+
+    /** A mount's report of what it holds, after a failover. */
+    public void report(Message<?> msg, LockMessages.LockReport r) {
+        serve(msg, () -> {
+            refuseDeparted(r.rid());
+            if (server.recovering()) {
+                for (LockMessages.HeldLock h : r.held()) {
+                    server.recover(r.rid(), h.range(), LockMode.ofCode(h.mode()));
+                }
+                reported.accept(r.rid());
+            }
+            // once recovered, what the server knows is the truth; a mount that greets this
+            // server again sends its open requests once more, and repeats are taken once
+            return new LockMessages.Accepted();
+        });
+    }
+
+    /** A mount's farewell. */
+    public void departure(Message<?> msg, LockMessages.ClientGone g) {
+        serve(msg, () -> {
+            departed.add(g.rid());
+            server.clientGone(g.rid());
+            return new LockMessages.Accepted();
+        });
     }
 
     /** Forgets a mount the leader fenced. Completes once its locks are free for others. */
@@ -138,10 +147,10 @@ public final class LockServerVerticle extends VerticleBase {
     }
 
     /** Runs a request on the lock thread and replies with its result or its failure code. */
-    private <T> void serve(Message<T> msg, Function<T, Object> handler) {
+    private void serve(Message<?> msg, java.util.function.Supplier<Object> handler) {
         lockThread.execute(() -> {
             try {
-                msg.reply(handler.apply(msg.body()));
+                msg.reply(handler.get());
             } catch (RuntimeException e) {
                 msg.fail(Failures.code(e), Failures.message(e));
             }

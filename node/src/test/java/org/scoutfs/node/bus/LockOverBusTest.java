@@ -27,6 +27,7 @@ import org.scoutfs.locking.LockRanges;
 import org.scoutfs.locking.client.LockClient;
 import org.scoutfs.locking.client.LockHandle;
 import org.scoutfs.node.verticle.LockServerVerticle;
+import org.scoutfs.node.verticle.ServerEndpointVerticle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,10 +86,18 @@ class LockOverBusTest {
         }
 
         @Override
+        public long leader() {
+            return LEADER;
+        }
+
+        @Override
         public void lost(long term, RuntimeException cause) {
             throw new AssertionError("the lock server of term 1 was lost: " + cause);
         }
     };
+
+    /** The mount id of the node whose endpoint serves the lock server. */
+    static final long LEADER = 0x1ead;
 
     Vertx vertx;
     ExecutorService executor;
@@ -101,8 +110,12 @@ class LockOverBusTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         executor = Executors.newVirtualThreadPerTaskExecutor();
-        await(vertx.deployVerticle(new LockServerVerticle(FSID, 1, writeSeqs::incrementAndGet, () -> 0, false,
-                rid -> { }, new LockServerVerticle.Options(Duration.ofSeconds(5), Duration.ofMillis(50)))));
+        LockServerVerticle locks = new LockServerVerticle(FSID, 1, writeSeqs::incrementAndGet, () -> 0, false,
+                rid -> { }, new LockServerVerticle.Options(Duration.ofSeconds(5), Duration.ofMillis(50)));
+        await(vertx.deployVerticle(locks));
+        ServerEndpointVerticle endpoint = new ServerEndpointVerticle(FSID, LEADER);
+        await(vertx.deployVerticle(endpoint));
+        endpoint.serve(new ServerEndpointVerticle.Serving(1, null, locks, rid -> { }));
         mounts = List.of(new Mount(0xa), new Mount(0xb), new Mount(0xc));
     }
 
@@ -183,6 +196,11 @@ class LockOverBusTest {
             }
 
             @Override
+            public long leader() {
+                return LEADER;
+            }
+
+            @Override
             public void lost(long term, RuntimeException cause) {
                 lost.complete(cause);
             }
@@ -202,6 +220,11 @@ class LockOverBusTest {
             @Override
             public long term() {
                 return 2;
+            }
+
+            @Override
+            public long leader() {
+                return LEADER;
             }
 
             @Override
@@ -228,6 +251,6 @@ class LockOverBusTest {
         Buffer wire = Buffer.buffer().appendString("xx");
         codec.encodeToWire(wire, grant);
         assertThat(codec.decodeFromWire(2, wire)).isEqualTo(grant);
-        assertThat(Addresses.lockClient(FSID, 0xb)).isEqualTo("scoutfs.00000000005c0075.client.000000000000000b.lock");
+        assertThat(Addresses.lockClient(FSID, 0xb)).isEqualTo("scoutfs.00000000005c0075.node.000000000000000b.lock");
     }
 }

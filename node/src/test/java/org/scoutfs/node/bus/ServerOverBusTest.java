@@ -26,13 +26,15 @@ import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.lsm.server.VolumeServer;
 import org.scoutfs.lsm.testing.Batches;
 import org.scoutfs.lsm.txn.NodeStore;
-import org.scoutfs.node.verticle.ServerVerticle;
+import org.scoutfs.node.verticle.ServerEndpointVerticle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A node's store working against the server through the event bus, as every node does. */
 class ServerOverBusTest {
+    /** The mount id of the node whose endpoint serves the server. */
+    static final long LEADER = 0x1ead;
     Vertx vertx;
     MemoryBlockDevice dev;
     MetaBlocks blocks;
@@ -47,8 +49,9 @@ class ServerOverBusTest {
         sb = Supers.readNewest(dev);
         blocks = new MetaBlocks(dev, sb.fsid(), new BlockCache(256));
         server = VolumeServer.startExclusive(blocks, sb, VolumeServer.Options.defaults(sb).withFinalizeBlocks(3));
-        vertx.deployVerticle(new ServerVerticle(sb.fsid(), server.term(), server)).toCompletionStage()
-                .toCompletableFuture().get();
+        ServerEndpointVerticle endpoint = new ServerEndpointVerticle(sb.fsid(), LEADER);
+        vertx.deployVerticle(endpoint).toCompletionStage().toCompletableFuture().get();
+        endpoint.serve(new ServerEndpointVerticle.Serving(server.term(), server, null, rid -> { }));
     }
 
     @AfterEach
@@ -58,7 +61,7 @@ class ServerOverBusTest {
 
     @Test
     void nodeCommitsAndReadsThroughTheBus() {
-        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), server.term(), Duration.ofSeconds(30));
+        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), LEADER, server.term(), Duration.ofSeconds(30));
         TreeMap<Key, byte[]> model = new TreeMap<>();
         try (NodeStore store = NodeStore.join(Volume.localClient(77), api, blocks, NodeStore.Options.defaults(), 64, 1024)) {
             for (Item item : store.scan(Key.MIN, Key.MAX, Integer.MAX_VALUE)) {
@@ -82,7 +85,7 @@ class ServerOverBusTest {
 
     @Test
     void serverFailuresArriveAsTheSameExceptionTypes() {
-        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), server.term(), Duration.ofSeconds(30));
+        ServerApi api = new EventBusServerApi(vertx, sb.fsid(), LEADER, server.term(), Duration.ofSeconds(30));
         assertThatThrownBy(() -> api.grant(12345, 1, 1, 1, false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("without a log tree");
         assertThatThrownBy(() -> api.allocInodes(1, 0))
@@ -91,11 +94,11 @@ class ServerOverBusTest {
 
     @Test
     void aServerOfAnotherVolumeIsNotReached() {
-        ServerApi wrong = new EventBusServerApi(vertx, sb.fsid() + 1, server.term(), Duration.ofMillis(300));
+        ServerApi wrong = new EventBusServerApi(vertx, sb.fsid() + 1, LEADER, server.term(), Duration.ofMillis(300));
         assertThatThrownBy(wrong::getRoots).isInstanceOf(ServerUnreachableException.class);
-        ServerApi deposed = new EventBusServerApi(vertx, sb.fsid(), server.term() + 1, Duration.ofMillis(300));
-        assertThatThrownBy(deposed::getRoots).as("a server listens only at its own term's addresses")
-                .isInstanceOf(ServerUnreachableException.class);
+        ServerApi later = new EventBusServerApi(vertx, sb.fsid(), LEADER, server.term() + 1, Duration.ofMillis(300));
+        assertThatThrownBy(later::getRoots).as("a node serves only the term it leads")
+                .isInstanceOf(org.scoutfs.lsm.NotServingException.class).hasMessageContaining("does not serve term");
     }
 
     @Test
