@@ -129,6 +129,11 @@ public final class NodeAllocator {
         ledger.freedData.add(e);
     }
 
+    /** Extents {@code ledger} has freed so far, counted as its commit will report them (coalesced). */
+    public synchronized int freedExtents(Ledger ledger) {
+        return ledger.freedMeta.extentCount() + ledger.freedData.extentCount();
+    }
+
     /** A metadata allocator for a B-tree session writing on behalf of {@code ledger}. */
     public BtreeWriter.Allocator metaAllocator(Ledger ledger) {
         return new BtreeWriter.Allocator() {

@@ -29,9 +29,16 @@ final class Reaper implements AutoCloseable {
     /**
      * Extents a deleted file gives up per transaction hold. A commit waits for every hold to end,
      * and operations that want a hold wait for a commit that is waiting, so one slice must stay
-     * short: 512 extents, found by one scan, take about a millisecond.
+     * short: 512 extents, found by one scan, take about half a millisecond here.
      */
     static final int EXTENTS_PER_SLICE = 512;
+    /**
+     * Freed extents after which the reaper commits before its next slice. The server checks and
+     * records every freed extent in its own commit, under the monitor all its requests wait for,
+     * and the node's next commit waits for that; bounding the extents per commit bounds the work.
+     * It also makes a large file's space reusable while it is being deleted, not at the end.
+     */
+    static final int FREED_EXTENTS_PER_COMMIT = 4096;
     /** How long requests gather before the worker deletes them. */
     private static final long GATHER_MILLIS = 5;
 
@@ -46,10 +53,11 @@ final class Reaper implements AutoCloseable {
     private volatile Consumer<Slice> sliceObserver = s -> { };
 
     /**
-     * One transaction of a deletion: {@code extents} freed by a scan from {@code fromBlock}, the
-     * block the next slice starts from, and whether the inode is gone.
+     * One slice of a deletion: {@code extents} freed by a scan from {@code fromBlock}, the
+     * block the next slice starts from, whether the inode is gone, and how many freed extents the
+     * open transaction holds now.
      */
-    record Slice(long ino, long fromBlock, int extents, long nextBlock, boolean done) {
+    record Slice(long ino, long fromBlock, int extents, long nextBlock, boolean done, int freedInTransaction) {
     }
 
     Reaper(FsCore fs) {
@@ -145,14 +153,15 @@ final class Reaper implements AutoCloseable {
      * Deletes {@code ino} now, in the caller's thread, if it has no links and nothing uses it. A
      * regular file goes in slices of at most {@link #EXTENTS_PER_SLICE} extents, each in a hold
      * of its own under the inode's lock taken afresh, so whatever waits for a commit or for the
-     * lock waits for one slice at most. The file shrinks by whole committed slices, so a crash
-     * leaves it smaller but whole, and the next mount's reaper finishes it.
+     * lock waits for one slice at most. A commit has all of a slice or none of it, so a crash
+     * leaves the file shorter but consistent, and the next mount's reaper finishes it.
      */
     void reap(long ino) {
         boolean done = false;
         // extents are freed from the front: those before this block went in earlier slices
         long nextBlock = 0;
         while (!done) {
+            boolean commitFirst = false;
             try (InodeLocks.Held l = fs.locks.write(ino)) {
                 Inode inode = fs.inodes.readOrNull(ino);
                 long seq = l.writeSeq();
@@ -171,6 +180,7 @@ final class Reaper implements AutoCloseable {
                 }
                 long fromBlock = nextBlock;
                 int extents = 0;
+                int freedInTxn;
                 try (Txn t = fs.store.holdForDeletion()) {
                     if (inode.isRegular()) {
                         FileData.FreedSlice slice = fs.data.freeSlice(t, inode, nextBlock, EXTENTS_PER_SLICE, seq);
@@ -194,8 +204,14 @@ final class Reaper implements AutoCloseable {
                     } else {
                         fs.inodes.write(t, inode, true, seq);
                     }
+                    freedInTxn = t.freedExtents();
                 }
-                sliceObserver.accept(new Slice(ino, fromBlock, extents, nextBlock, done));
+                commitFirst = !done && freedInTxn >= FREED_EXTENTS_PER_COMMIT;
+                sliceObserver.accept(new Slice(ino, fromBlock, extents, nextBlock, done, freedInTxn));
+            }
+            if (commitFirst) {
+                // outside the locks, so that nothing waiting for them waits for this commit too
+                fs.store.commit();
             }
         }
     }

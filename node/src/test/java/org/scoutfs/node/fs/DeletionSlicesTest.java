@@ -163,7 +163,7 @@ class DeletionSlicesTest {
     }
 
     @Test
-    void aLargeDeletionGoesInBoundedSlices() {
+    void aLargeDeletionGoesInBoundedSlicesAndBoundedCommits() {
         try (Rig rig = new Rig(freshDevice())) {
             long freeAtStart = rig.freeDataBlocks();
             long file = fragmentedFile(rig, EXTENTS)[0];
@@ -189,6 +189,9 @@ class DeletionSlicesTest {
             assertThat(slices.stream().mapToInt(Reaper.Slice::extents).sum()).isEqualTo(EXTENTS);
 
             List<ServerApi.LogTreeCommit> deletion = rig.commits.subList(commitsBefore, rig.commits.size());
+            assertThat(deletion).as("commits that carried the deletion").hasSizeGreaterThan(2);
+            assertThat(deletion).allSatisfy(c -> assertThat(c.freedData().size())
+                    .isLessThanOrEqualTo(Reaper.FREED_EXTENTS_PER_COMMIT + perSlice));
             assertThat(freedDataBlocks(deletion)).isEqualTo(EXTENTS);
 
             // everything is free again but the spacer's blocks, and nothing of the file is left
@@ -206,11 +209,11 @@ class DeletionSlicesTest {
     }
 
     /**
-     * Crashes right after slice {@code crashAfter}: before and after a commit halfway, and after
-     * the last slice, which deleted the inode.
+     * Crashes right after slice {@code crashAfter}: before and after the reaper's first commit
+     * (after slice 8), in the middle, and after the last slice, which deleted the inode.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 13, 20})
+    @ValueSource(ints = {1, 8, 9, 13, 20})
     void aCrashAfterAnySliceRecoversToTheLastCommitAndTheNextMountFinishes(int crashAfter) {
         MemoryBlockDevice device = freshDevice();
         AtomicReference<MemoryBlockDevice> crashed = new AtomicReference<>();
@@ -228,18 +231,18 @@ class DeletionSlicesTest {
             int commitsBefore = rig.commits.size();
             AtomicInteger slices = new AtomicInteger();
             rig.reaper.observeSlices(s -> {
-                int n = slices.incrementAndGet();
-                if (n == crashAfter) {
+                if (slices.incrementAndGet() == crashAfter) {
                     // a killed process leaves exactly what it had written
                     crashed.set(device.copy("crashed"));
                     throw new Crash();
                 }
-                if (n == 10) {
-                    rig.store.commit(); // as the periodic commit might, halfway
-                }
             });
             assertThatThrownBy(() -> rig.reaper.reap(file)).isInstanceOf(Crash.class);
             freedBeforeCrash = freedDataBlocks(rig.commits.subList(commitsBefore, rig.commits.size()));
+            // the reaper commits after every FREED_EXTENTS_PER_COMMIT extents, once its slice is done
+            int slicesPerCommit = Reaper.FREED_EXTENTS_PER_COMMIT / Reaper.EXTENTS_PER_SLICE;
+            assertThat(freedBeforeCrash)
+                    .isEqualTo((long) (crashAfter - 1) / slicesPerCommit * Reaper.FREED_EXTENTS_PER_COMMIT);
         }
 
         try (Rig next = new Rig(crashed.get())) {
