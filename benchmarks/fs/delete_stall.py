@@ -129,9 +129,12 @@ def main():
             big = os.path.join(run, "big")
             iops = random_writes(big, big_size, args.write_seconds, args.holes, 7)
             vol.sync()
-            res["big_file"] = {"bytes": big_size, "write_iops": iops, "preallocated": not args.holes}
-            log("big file: %d MiB, %.0f random 4 KiB writes/s for %.0f s, fsync'd"
-                % (big_size >> 20, iops, args.write_seconds))
+            # written into holes, a block the random writes missed was never allocated
+            allocated = os.stat(big).st_blocks * 512 // 4096
+            res["big_file"] = {"bytes": big_size, "blocks": allocated, "write_iops": iops,
+                               "preallocated": not args.holes}
+            log("big file: %d MiB (%d blocks), %.0f random 4 KiB writes/s for %.0f s, fsync'd"
+                % (big_size >> 20, allocated, iops, args.write_seconds))
             free_before = vol.data_blocks_free()
 
             t_del = time.monotonic()
@@ -147,7 +150,7 @@ def main():
                    res["after"]["unlink"]["per_s"], res["after"]["unlink"]["max_ms"]))
             log("         creates/s over the run, in tenths: %s" % res["after"]["create_timeline_per_s"])
 
-            want = free_before + big_size // 4096
+            want = free_before + allocated
             deadline = t_del + args.freed_timeout
             freed = vol.data_blocks_free()
             while freed < want and time.monotonic() < deadline:
