@@ -95,7 +95,8 @@ public final class FreeSpace {
         return persisted.toList();
     }
 
-    public boolean isFreeOrPending(long blkno) {
-        return persisted.contains(blkno);
+    /** True if any block of [start, start+len) is free, or freed by the commit being prepared. */
+    public boolean anyFreeOrPending(long start, long len) {
+        return persisted.overlaps(start, len);
     }
 }

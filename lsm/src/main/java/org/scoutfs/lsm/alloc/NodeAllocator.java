@@ -134,6 +134,11 @@ public final class NodeAllocator {
         ledger.freedData.add(e);
     }
 
+    /** Extents {@code ledger} has freed so far, counted as its commit will report them (coalesced). */
+    public synchronized int freedExtents(Ledger ledger) {
+        return ledger.freedMeta.extentCount() + ledger.freedData.extentCount();
+    }
+
     /** A metadata allocator for a B-tree session writing on behalf of {@code ledger}. */
     public BtreeWriter.Allocator metaAllocator(Ledger ledger) {
         return new BtreeWriter.Allocator() {
@@ -157,13 +162,33 @@ public final class NodeAllocator {
      * the smallest unused extents are given back with the freed blocks; if blocks taken by later
      * transactions alone exceed it, the smallest of those are left out of the report, which can
      * only leak them if the node crashes before they commit.
+     *
+     * <p>Only the grants need this allocator's monitor, which every hold of the open transaction
+     * waits for. The freed extents are listed outside it: after a large deletion they are
+     * thousands, and the committing ledger no longer changes (its holds ended before it was
+     * frozen, and the commit has written its tree).
      */
-    public synchronized Report report(Ledger committing, List<Ledger> later) {
-        List<Extent> freedMeta = new ArrayList<>(committing.freedMeta.toList());
-        List<Extent> freedData = new ArrayList<>(committing.freedData.toList());
-        List<Extent> meta = reportAvail(metaAvail, later.stream().map(l -> l.allocatedMeta).toList(), freedMeta);
-        List<Extent> data = reportAvail(dataAvail, later.stream().map(l -> l.allocatedData).toList(), freedData);
-        return new Report(meta, data, new ExtentSet(freedMeta).toList(), new ExtentSet(freedData).toList());
+    public Report report(Ledger committing, List<Ledger> later) {
+        List<Extent> metaGivenBack = new ArrayList<>();
+        List<Extent> dataGivenBack = new ArrayList<>();
+        List<Extent> meta;
+        List<Extent> data;
+        synchronized (this) {
+            meta = reportAvail(metaAvail, later.stream().map(l -> l.allocatedMeta).toList(), metaGivenBack);
+            data = reportAvail(dataAvail, later.stream().map(l -> l.allocatedData).toList(), dataGivenBack);
+        }
+        return new Report(meta, data, freedAnd(committing.freedMeta, metaGivenBack),
+                freedAnd(committing.freedData, dataGivenBack));
+    }
+
+    /** {@code freed} with the unused extents given back, coalesced. */
+    private static List<Extent> freedAnd(ExtentSet freed, List<Extent> givenBack) {
+        if (givenBack.isEmpty()) {
+            return freed.toList();
+        }
+        ExtentSet all = new ExtentSet(freed.toList());
+        givenBack.forEach(all::add);
+        return all.toList();
     }
 
     private static List<Extent> reportAvail(ExtentSet avail, List<ExtentSet> takenLater, List<Extent> freed) {

@@ -70,6 +70,15 @@ public final class Txn implements AutoCloseable {
         store.allocator().freeData(mem.ledger, e);
     }
 
+    /**
+     * Extents freed in this transaction so far, by every holder, counted as its commit will report
+     * them to the server. The server checks and records each one in its own commit.
+     */
+    public int freedExtents() {
+        check();
+        return store.allocator().freedExtents(mem.ledger);
+    }
+
     /** Changes the volume's inode count with this transaction. */
     public void addInodeCount(long delta) {
         check();

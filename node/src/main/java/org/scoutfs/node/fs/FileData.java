@@ -278,18 +278,34 @@ final class FileData {
         }
     }
 
-    /** Frees every block of the file (it is being deleted). Returns false if more is left for another transaction. */
-    boolean freeAll(Txn txn, Inode inode, int maxExtents, long minSeq) {
-        for (int i = 0; i < maxExtents; i++) {
-            ExtentItem e = extentFrom(inode.ino, 0);
-            if (e == null) {
-                return true;
-            }
+    /** One slice of freeing a deleted file: where its scan started, what it freed, where the next one starts. */
+    record FreedSlice(long fromBlock, int extents, long nextBlock, boolean done) {
+    }
+
+    /**
+     * Frees up to {@code maxExtents} extents of a file that is being deleted, from the first one
+     * that ends at or after {@code fromBlock}, all found by a single scan; {@code done} when no
+     * extent is left after them.
+     *
+     * <p>The caller starts the next slice at {@code nextBlock}. Starting every slice at block 0
+     * instead would walk over the deletion markers of all earlier slices, which stay in the
+     * memtables and log trees until a merge drops them: a file of n extents would take n²/2 steps
+     * to delete, most of them inside transaction holds that commits, and so every other
+     * operation, wait for.
+     */
+    FreedSlice freeSlice(Txn txn, Inode inode, long fromBlock, int maxExtents, long minSeq) {
+        List<Item> items = store.scan(Zones.extentKey(inode.ino, fromBlock), Zones.extentKey(inode.ino, -1L),
+                maxExtents + 1);
+        int freed = Math.min(items.size(), maxExtents);
+        long next = fromBlock;
+        for (int i = 0; i < freed; i++) {
+            ExtentItem e = ExtentItem.decode(items.get(i).key(), items.get(i).value());
             txn.delete(Zones.extentKey(inode.ino, e.lastBlock()), minSeq);
             txn.freeData(new Extent(e.blkno(), e.len()));
             inode.onlineBlocks -= e.len();
+            next = e.lastBlock() + 1;
         }
-        return extentFrom(inode.ino, 0) == null;
+        return new FreedSlice(fromBlock, freed, next, items.size() <= maxExtents);
     }
 
     // ---------------------------------------------------------------- seek

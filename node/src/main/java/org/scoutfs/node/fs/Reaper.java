@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.scoutfs.lsm.btree.Item;
 import org.scoutfs.lsm.format.Key;
@@ -27,7 +28,19 @@ import org.scoutfs.lsm.txn.Txn;
  */
 final class Reaper implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reaper.class.getName());
-    private static final int EXTENTS_PER_TXN = 512;
+    /**
+     * Extents a deleted file gives up per transaction hold. A commit waits for every hold to end,
+     * and operations that want a hold wait for a commit that is waiting, so one slice must stay
+     * short: 512 extents, found by one scan, take about half a millisecond here.
+     */
+    static final int EXTENTS_PER_SLICE = 512;
+    /**
+     * Freed extents after which the reaper commits before its next slice. The server checks and
+     * records every freed extent in its own commit, under the monitor all its requests wait for,
+     * and the node's next commit waits for that; bounding the extents per commit bounds the work.
+     * It also makes a large file's space reusable while it is being deleted, not at the end.
+     */
+    static final int FREED_EXTENTS_PER_COMMIT = 4096;
     /** How long requests gather before the worker deletes them. */
     private static final long GATHER_MILLIS = 5;
 
@@ -39,6 +52,15 @@ final class Reaper implements AutoCloseable {
     private final ArrayDeque<Long> pending = new ArrayDeque<>();
     /** A worker task that will drain {@link #pending} is queued or running; guarded by pending. */
     private boolean drainQueued;
+    private volatile Consumer<Slice> sliceObserver = s -> { };
+
+    /**
+     * One slice of a deletion: {@code extents} freed by a scan from {@code fromBlock}, the
+     * block the next slice starts from, whether the inode is gone, and how many freed extents the
+     * open transaction holds now.
+     */
+    record Slice(long ino, long fromBlock, int extents, long nextBlock, boolean done, int freedInTransaction) {
+    }
 
     Reaper(FsCore fs) {
         this.fs = fs;
@@ -46,6 +68,11 @@ final class Reaper implements AutoCloseable {
 
     void lifetimes(Lifetimes l) {
         this.lifetimes = l;
+    }
+
+    /** Tells {@code observer} about every slice of every deletion (tests). */
+    void observeSlices(Consumer<Slice> observer) {
+        this.sliceObserver = observer;
     }
 
     /** Deletes {@code ino} soon if it has no links and nothing uses it. */
@@ -128,10 +155,19 @@ final class Reaper implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code ino} now, in the caller's thread, if it has no links and nothing uses it. */
+    /**
+     * Deletes {@code ino} now, in the caller's thread, if it has no links and nothing uses it. A
+     * regular file goes in slices of at most {@link #EXTENTS_PER_SLICE} extents, each in a hold
+     * of its own under the inode's lock taken afresh, so whatever waits for a commit or for the
+     * lock waits for one slice at most. A commit has all of a slice or none of it, so a crash
+     * leaves the file shorter but consistent, and the next mount's reaper finishes it.
+     */
     void reap(long ino) {
         boolean done = false;
+        // extents are freed from the front: those before this block went in earlier slices
+        long nextBlock = 0;
         while (!done) {
+            boolean commitFirst = false;
             try (InodeLocks.Held l = fs.locks.write(ino)) {
                 Inode inode = fs.inodes.readOrNull(ino);
                 long seq = l.writeSeq();
@@ -148,8 +184,19 @@ final class Reaper implements AutoCloseable {
                 if (inode.nlink > 0 || lifetimes.markUnlinked(ino)) {
                     return;
                 }
+                long fromBlock = nextBlock;
+                int extents = 0;
+                int freedInTxn;
                 try (Txn t = fs.store.holdForDeletion()) {
-                    done = !inode.isRegular() || fs.data.freeAll(t, inode, EXTENTS_PER_TXN, seq);
+                    if (inode.isRegular()) {
+                        FileData.FreedSlice slice = fs.data.freeSlice(t, inode, nextBlock, EXTENTS_PER_SLICE, seq);
+                        fromBlock = slice.fromBlock();
+                        extents = slice.extents();
+                        nextBlock = slice.nextBlock();
+                        done = slice.done();
+                    } else {
+                        done = true;
+                    }
                     if (done) {
                         for (Xattrs.Stored x : fs.xattrs.all(inode)) {
                             fs.xattrs.remove(t, ino, x, seq);
@@ -163,7 +210,14 @@ final class Reaper implements AutoCloseable {
                     } else {
                         fs.inodes.write(t, inode, true, seq);
                     }
+                    freedInTxn = t.freedExtents();
                 }
+                commitFirst = !done && freedInTxn >= FREED_EXTENTS_PER_COMMIT;
+                sliceObserver.accept(new Slice(ino, fromBlock, extents, nextBlock, done, freedInTxn));
+            }
+            if (commitFirst) {
+                // outside the locks, so that nothing waiting for them waits for this commit too
+                fs.store.commit();
             }
         }
     }

@@ -53,9 +53,24 @@
  * lookups and the open files of each inode. When both reach zero and no link is left,
  * {@code Reaper} deletes the inode on its own thread, because the trigger (a forget) must not
  * block; requests gather for a few milliseconds and are deleted in a batch, so an {@code rm -r}
- * does not wake the thread once per file. It deletes the inode's extents, attributes, target, index entries, inode and orphan item,
- * freeing a large file over several transactions. Orphans left by a crash are reaped at the next
- * mount, and those still open at unmount are reaped when the session ends.
+ * does not wake the thread once per file. It deletes the inode's extents, attributes, target,
+ * index entries, inode and orphan item. Orphans left by a crash are reaped at the next mount, and
+ * those still open at unmount are reaped when the session ends.
+ *
+ * <p><b>Large deletions in slices.</b> A file's extents go in slices of a bounded number, each in
+ * a transaction hold of its own, under the inode's lock taken afresh, because a commit waits for
+ * every hold and every new hold waits behind a waiting commit: whatever one slice costs, every
+ * operation on the node may wait for. So a slice is one scan that starts after the last extent
+ * the slice before it freed. Starting again at block 0 would walk over the deletion markers of
+ * all earlier slices (they stay in the memtables and log trees until a merge drops them), and a
+ * file of n extents would cost n²/2 steps, most of them inside holds. The reaper also commits
+ * whenever the open transaction holds a few thousand freed extents, because the server checks and
+ * records each freed extent in its own commit, under the monitor all its requests wait for: so no
+ * commit carries an unbounded amount of freeing, and a large file's space becomes reusable while
+ * it is deleted. A slice's changes share one hold, so a commit has all of a slice or none of it:
+ * a crash leaves the file shorter by whole slices, its inode consistent with the extents left and
+ * its orphan item in place, and the next mount's reaper finishes it. Blocks a slice freed are
+ * reusable only once a commit holding the slice is durable, as for any other free.
  *
  * <p><b>A full volume.</b> Changes that free space (unlink, rmdir, rename over a name, truncating
  * down, punching holes, removing attributes, the reaper) hold the transaction "for deletion": they
