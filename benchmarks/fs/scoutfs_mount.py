@@ -32,10 +32,10 @@ def is_mounted(mnt):
         return any(target in line and "fuse" in line for line in f)
 
 
-def node_pid(volume):
-    """The pid of the node process serving `volume`: the NodeMain process whose configuration
-    (a JSON argument) names the volume file as its metadata device."""
-    wanted = ('"metaDevice":"%s"' % os.path.realpath(volume)).encode()
+def node_pid(volume, field="metaDevice"):
+    """The pid of the node process whose configuration (a JSON argument) gives `volume` as its
+    `field`: the metadata device by default, or say "mountPoint"."""
+    wanted = ('"%s":"%s"' % (field, os.path.realpath(volume))).encode()
     found = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():

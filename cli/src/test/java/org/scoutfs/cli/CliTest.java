@@ -20,14 +20,16 @@ import org.scoutfs.lsm.txn.Txn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The scoutfs command as a user runs it: output, exit status and error messages. */
-class CliTest {
+public class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
+    /** What one run of the command printed and returned. */
+    public record Run(int status, String out, String err) {
     }
 
-    static Run scoutfs(String... args) {
+    /** Runs the scoutfs command in this JVM, as {@code bin/scoutfs ARGS} would. */
+    public static Run scoutfs(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));

@@ -176,7 +176,11 @@ public final class Node implements AutoCloseable {
         }
         MountedClientRecord client = new MountedClientRecord(rid, me.pid(), me.startTime(), System.currentTimeMillis(),
                 slot != null ? MountedClientRecord.FLAG_QUORUM : 0, me.host(), address);
-        session = new ServerSession(vertx, fsid, client, watch, CALL_TIMEOUT, config.cluster().serverWait(), progress);
+        session = new ServerSession(vertx, fsid, client, watch, CALL_TIMEOUT, config.cluster().serverWait(), progress,
+                () -> {
+                    QuorumMember m = member;
+                    return m != null ? m.waitReport() : "this node holds no quorum slot and hears no leader";
+                });
         ServerApi.Welcome welcome = session.connect(config.cluster().mountTimeout());
         long t2 = System.nanoTime();
 
@@ -409,10 +413,8 @@ public final class Node implements AutoCloseable {
             }
         });
         step(failures, () -> {
+            // the farewell (in the store's close) freed this mount's locks on the server too
             if (lockTransport != null) {
-                if (session != null && session.failure() == null && session.connected()) {
-                    await(lockTransport.farewell());
-                }
                 lockTransport.close();
             }
         });

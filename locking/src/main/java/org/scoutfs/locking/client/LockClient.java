@@ -248,6 +248,25 @@ public final class LockClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Fails every wait for a grant that has not come, as {@link #requestFailed} does for one
+     * range: the node has lost its server and its operations stop waiting for one.
+     */
+    public void failRequests(RuntimeException cause) {
+        List<LockRange> requesting = new ArrayList<>();
+        locked(after -> {
+            for (ClientLock lock : locks.values()) {
+                if (lock.exchange == ClientLock.Exchange.REQUESTING) {
+                    requesting.add(lock.range);
+                }
+            }
+            return null;
+        });
+        for (LockRange r : requesting) {
+            requestFailed(r, cause);
+        }
+    }
+
     // The transitions. All require the mutex held.
 
     /**

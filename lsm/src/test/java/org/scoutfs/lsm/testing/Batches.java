@@ -45,10 +45,19 @@ public final class Batches {
 
     /** Applies batch {@code batch} to a model. */
     public static void apply(TreeMap<Key, byte[]> model, long seed, int batch) {
+        applyHolds(model, seed, batch, Integer.MAX_VALUE);
+    }
+
+    /** Applies the first {@code holds} holds of batch {@code batch} to a model; false if it has fewer. */
+    public static boolean applyHolds(TreeMap<Key, byte[]> model, long seed, int batch, int holds) {
         Random r = random(seed, batch);
         int ops = 1 + r.nextInt(300);
         int done = 0;
+        int applied = 0;
         while (done < ops) {
+            if (applied++ == holds) {
+                return true;
+            }
             int inHold = Math.min(ops - done, 1 + r.nextInt(20));
             for (int i = 0; i < inHold; i++) {
                 Op op = next(r);
@@ -60,6 +69,7 @@ public final class Batches {
             }
             done += inHold;
         }
+        return applied >= holds;
     }
 
     private record Op(Key key, byte[] value) {

@@ -114,6 +114,10 @@ public final class EventBusLockTransport implements LockClient.Transport, AutoCl
     public void request(LockRange range, LockMode mode) {
         long term = locator.term();
         if (term == 0) {
+            RuntimeException outage = locator.outage();
+            if (outage != null) {
+                vertx.runOnContext(v -> client.requestFailed(range, outage));
+            }
             return; // not connected: sent again once this node has reported to the next server
         }
         vertx.eventBus().request(Addresses.lockServer(fsid, locator.leader()),

@@ -34,6 +34,7 @@ public final class Failures {
     public static final int NOT_SERVING = 9;
     public static final int FENCED = 10;
     public static final int RECOVERING = 11;
+    public static final int FAREWELL_HELD = 12;
     public static final int INTERNAL = 99;
 
     public static int code(Throwable t) {
@@ -45,6 +46,7 @@ public final class Failures {
             case BadVolumeException e -> BAD_VOLUME;
             case NotServingException e -> e.recovering() ? RECOVERING : NOT_SERVING;
             case FencedException e -> FENCED;
+            case FarewellHeldException e -> FAREWELL_HELD;
             case VolumeIoException e -> DEVICE_IO;
             case IllegalStateException e -> ILLEGAL_STATE;
             case IllegalArgumentException e -> ILLEGAL_ARGUMENT;
@@ -72,6 +74,7 @@ public final class Failures {
                 case NOT_SERVING -> new NotServingException(m);
                 case RECOVERING -> new NotServingException(m, true);
                 case FENCED -> new FencedException(m);
+                case FAREWELL_HELD -> new FarewellHeldException(m);
                 case DEVICE_IO -> new VolumeIoException(what, new IOException(m));
                 case ILLEGAL_STATE -> new IllegalStateException(m);
                 case ILLEGAL_ARGUMENT -> new IllegalArgumentException(m);

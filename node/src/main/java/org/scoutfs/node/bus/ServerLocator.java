@@ -17,4 +17,12 @@ public interface ServerLocator {
      * the node finds the current server and reconnects. Returns at once.
      */
     void lost(long term, RuntimeException cause);
+
+    /**
+     * Why lock requests fail now rather than wait: the node has had no server for longer than its
+     * operations wait for one. Null while connected or still waiting.
+     */
+    default RuntimeException outage() {
+        return null;
+    }
 }

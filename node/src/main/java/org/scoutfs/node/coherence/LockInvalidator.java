@@ -3,6 +3,8 @@ package org.scoutfs.node.coherence;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.scoutfs.fuse.Errno;
+import org.scoutfs.fuse.FuseException;
 import org.scoutfs.fuse.FuseNotifier;
 import org.scoutfs.locking.LockMode;
 import org.scoutfs.locking.LockRange;
@@ -60,6 +62,17 @@ public final class LockInvalidator implements Invalidator {
         if (to.canRead() || n == null || f == null || range.start().zone() != Zones.FS) {
             return;
         }
+        try {
+            dropKernelCaches(n, f, range);
+        } catch (FuseException e) {
+            if (e.errno() != Errno.ENOTCONN) {
+                throw e;
+            }
+            // unmounted while the node stays on (its vote still counts): no kernel cache is left
+        }
+    }
+
+    private static void dropKernelCaches(FuseNotifier n, ScoutFs f, LockRange range) {
         long first = range.start().first();
         long last = range.end().first();
         boolean names = first <= Zones.ROOT_INO && Zones.ROOT_INO <= last;

@@ -34,6 +34,9 @@ public final class LockClientLocks implements ClusterLocks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FuseException(Errno.EINTR, "interrupted waiting for a cluster lock");
+        } catch (RuntimeException e) {
+            // no server to grant it (a lost quorum), or the lock client failed: not the caller's fault
+            throw new FuseException(Errno.EIO, "cluster lock: " + e.getMessage(), e);
         }
         long seq = 0;
         long commit = 0;

@@ -60,6 +60,10 @@ public final class QuorumMember implements AutoCloseable {
     private final java.util.function.Supplier<java.util.Collection<Long>> everyone;
     /** When each node last answered this node's heartbeats (nanoTime), voters and mounts without a slot. */
     private final java.util.Map<Long, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When a message from each other quorum slot last arrived (nanoTime), for reports of a wait. */
+    private final java.util.Map<Integer, Long> heardSlots = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final int quorum;
+    private volatile int heldSlots;
     /** Owners of the usable slots other than this node, as last read. */
     private volatile List<Long> members = List.of();
     private QuorumSlot block;
@@ -85,6 +89,7 @@ public final class QuorumMember implements AutoCloseable {
         this.link = link;
         this.everyone = everyone;
         this.block = block;
+        this.quorum = timing.quorum();
         this.election = new Election(rid, slot, timing, RandomGenerator.of("L64X128MixRandom"), block.term(),
                 block.votedFor(), now());
     }
@@ -121,6 +126,7 @@ public final class QuorumMember implements AutoCloseable {
             }
         }
         members = List.copyOf(others);
+        heldSlots = held;
         int h = held;
         run(() -> {
             election.heldSlots(h);
@@ -129,6 +135,17 @@ public final class QuorumMember implements AutoCloseable {
     }
 
     private void arrived(Object m) {
+        int from = switch (m) {
+            case QuorumMessages.PreVoteRequest r -> r.slot();
+            case QuorumMessages.VoteRequest r -> r.slot();
+            case QuorumMessages.VoteAnswer v -> v.slot();
+            case QuorumMessages.Heartbeat hb -> hb.slot();
+            case QuorumMessages.HeartbeatAck a -> a.slot();
+            default -> -1;
+        };
+        if (from >= 0 && from != slot) {
+            heardSlots.put(from, System.nanoTime());
+        }
         switch (m) {
             case QuorumMessages.PreVoteRequest r -> run(() -> election.onPreVoteRequest(r.candidate(), r.term(), now()));
             case QuorumMessages.VoteRequest r -> run(() -> election.onVoteRequest(r.candidate(), r.term(), r.candidate(), now()));
@@ -288,6 +305,20 @@ public final class QuorumMember implements AutoCloseable {
     public boolean heardFrom(long other, long millis) {
         Long at = heard.get(other);
         return at != null && System.nanoTime() - at < millis * 1_000_000;
+    }
+
+    /**
+     * What an election waits for, in words for someone watching a mount that does not come up:
+     * how many votes a leader needs and which other slots this node hears.
+     */
+    public String waitReport() {
+        long now = System.nanoTime();
+        List<Integer> live = heardSlots.entrySet().stream()
+                .filter(e -> now - e.getValue() < TimeUnit.SECONDS.toNanos(5)).map(java.util.Map.Entry::getKey).toList();
+        return "this node holds quorum slot " + slot + "; a leader needs " + quorum + " vote" + (quorum == 1 ? "" : "s")
+                + " and " + heldSlots + " of " + usableSlots + " slots are taken; "
+                + (live.isEmpty() ? "no other slot's node is heard" : "heard from slot" + (live.size() == 1 ? " " : "s ")
+                        + live.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** A snapshot of the election, for status reports. */

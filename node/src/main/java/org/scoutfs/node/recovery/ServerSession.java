@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,6 +26,7 @@ import org.scoutfs.lsm.server.ServerApi;
 import org.scoutfs.lsm.txn.NodeStore;
 import org.scoutfs.node.bus.Addresses;
 import org.scoutfs.node.bus.EventBusLockTransport;
+import org.scoutfs.node.bus.FarewellHeldException;
 import org.scoutfs.node.bus.ServerLocator;
 import org.scoutfs.node.bus.ServerUnreachableException;
 import org.scoutfs.node.quorum.LeaderWatch;
@@ -53,6 +56,14 @@ import org.scoutfs.node.quorum.QuorumMessages;
 public final class ServerSession implements ServerLocator, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServerSession.class.getName());
     private static final Duration KEEPALIVE = Duration.ofSeconds(1);
+    /**
+     * Calls of a commit in progress, which wait for a server however long it takes: a commit
+     * given up half-way would leave the node's transaction neither committed nor retried, and the
+     * mount would have to be given up with it. Operations that need a server otherwise (lock
+     * requests, inode numbers) fail with EIO after the wait, so a mount cut off from a quorum
+     * stops changing anything, and picks up where it was once a server is back.
+     */
+    private static final Set<String> PATIENT = Set.of("commitLogTree", "closeTransaction", "grant");
 
     private final Vertx vertx;
     private final long fsid;
@@ -61,6 +72,9 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     private final Duration callTimeout;
     private final Duration giveUp;
     private final Consumer<String> progress;
+    private final Supplier<String> election;
+    /** When to log again that this node's farewell is held (nanoTime). */
+    private volatile long nextHeldReport = Long.MIN_VALUE;
     private final ExecutorService reconnector = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("scoutfs-reconnect").factory());
     private final ReentrantReadWriteLock mergeGate = new ReentrantReadWriteLock();
@@ -69,7 +83,9 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     private volatile long term;
     private volatile long leader;
     private ServerApi current;
-    private boolean connected;
+    private volatile boolean connected;
+    /** When the server was lost (nanoTime), or 0 while connected. */
+    private volatile long lostAtNanos;
     private boolean reconnecting;
     private volatile RuntimeException fatal;
     private volatile boolean closed;
@@ -84,9 +100,10 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
      * @param callTimeout how long one request may go unanswered before the server counts as lost
      * @param giveUp      how long calls wait for a server before they fail
      * @param progress    told, while waiting for a server, what the node waits for
+     * @param election    describes this node's view of the election, for those messages
      */
     public ServerSession(Vertx vertx, long fsid, MountedClientRecord me, LeaderWatch watch, Duration callTimeout,
-                         Duration giveUp, Consumer<String> progress) {
+                         Duration giveUp, Consumer<String> progress, Supplier<String> election) {
         this.vertx = vertx;
         this.fsid = fsid;
         this.me = me;
@@ -94,6 +111,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
         this.callTimeout = callTimeout;
         this.giveUp = giveUp;
         this.progress = progress;
+        this.election = election;
         this.retrying = (ServerApi) Proxy.newProxyInstance(ServerApi.class.getClassLoader(),
                 new Class<?>[] {ServerApi.class}, (proxy, method, args) -> invoke(method, args));
         RecoveryMessages.registerCodecs(vertx.eventBus());
@@ -114,7 +132,8 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     private String waiting() {
         LeaderWatch.Seen s = watch.last();
         if (s == null) {
-            return "no leader has been heard from: waiting for a quorum of the volume's quorum members to elect one";
+            return "no leader has been heard from: waiting for a quorum of the volume's quorum members to elect one ("
+                    + election.get() + ")";
         }
         var hb = s.heartbeat();
         long ago = (System.nanoTime() - s.atNanos()) / 1_000_000;
@@ -270,6 +289,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
         if (method.getDeclaringClass() == Object.class) {
             return method.invoke(this, args);
         }
+        boolean patient = PATIENT.contains(method.getName());
         long deadline = System.nanoTime() + giveUp.toNanos();
         while (true) {
             ServerApi api;
@@ -277,6 +297,10 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             synchronized (state) {
                 while (!connected && fatal == null && !closed) {
                     long left = deadline - System.nanoTime();
+                    if (left <= 0 && patient) {
+                        deadline = System.nanoTime() + giveUp.toNanos();
+                        continue;
+                    }
                     if (left <= 0) {
                         throw new ServerUnreachableException("server " + method.getName() + ": no server for "
                                 + giveUp.toSeconds() + " s: " + waiting());
@@ -298,6 +322,16 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
                 Throwable cause = e.getCause();
                 if (cause instanceof NotServingException ns && ns.recovering()) {
                     Thread.sleep(50); // the same server serves once the last server's mounts are back
+                } else if (cause instanceof FarewellHeldException held) {
+                    // this node's vote is still needed: keep voting, ask again, never give up
+                    if (System.nanoTime() >= nextHeldReport) {
+                        LOG.log(System.Logger.Level.INFO, "unmounted; the node stays until it may leave: {0}",
+                                held.getMessage());
+                        nextHeldReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    }
+                    Thread.sleep(250);
+                    deadline = System.nanoTime() + giveUp.toNanos();
+                    continue;
                 } else if (cause instanceof NotServingException || cause instanceof ServerUnreachableException) {
                     lost(t, (RuntimeException) cause);
                 } else if (cause instanceof FencedException f) {
@@ -307,7 +341,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
                     throw cause;
                 }
             }
-            if (System.nanoTime() > deadline) {
+            if (!patient && System.nanoTime() > deadline) {
                 throw new ServerUnreachableException("server " + method.getName() + ": no server answered for "
                         + giveUp.toSeconds() + " s: " + waiting());
             }
@@ -359,6 +393,16 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
     // ---------------------------------------------------------------- reconnecting
 
     @Override
+    public RuntimeException outage() {
+        long since = lostAtNanos;
+        if (since == 0 || connected || System.nanoTime() - since < giveUp.toNanos()) {
+            return null;
+        }
+        return new ServerUnreachableException("no server for " + (System.nanoTime() - since) / 1_000_000_000
+                + " s (server_wait_s is " + giveUp.toSeconds() + "): " + waiting());
+    }
+
+    @Override
     public void lost(long lostTerm, RuntimeException cause) {
         synchronized (state) {
             if (closed || fatal != null || reconnecting || lostTerm != term || current == null) {
@@ -367,6 +411,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             reconnecting = true;
             connected = false;
             term = 0; // lock requests wait now, and are sent again after the report
+            lostAtNanos = System.nanoTime();
         }
         LOG.log(System.Logger.Level.WARNING, "mount {0} lost the server of term {1}: {2}; reconnecting",
                 Long.toHexString(me.rid()), lostTerm, cause.getMessage());
@@ -382,6 +427,11 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             } catch (ServerUnreachableException e) {
                 LOG.log(System.Logger.Level.WARNING, "mount {0} still has no server after {1} s: {2}",
                         Long.toHexString(me.rid()), (System.nanoTime() - started) / 1_000_000_000, e.getMessage());
+                RuntimeException outage = outage();
+                LockClient l = locks;
+                if (outage != null && l != null) {
+                    l.failRequests(outage);
+                }
                 continue;
             } catch (InterruptedException e) {
                 return;
@@ -438,6 +488,7 @@ public final class ServerSession implements ServerLocator, AutoCloseable {
             synchronized (state) {
                 connected = true;
                 reconnecting = false;
+                lostAtNanos = 0;
                 state.notifyAll();
             }
         } catch (RuntimeException e) {

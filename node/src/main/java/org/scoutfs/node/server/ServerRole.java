@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import org.scoutfs.lsm.block.BlockDevice;
 import org.scoutfs.lsm.block.MetaBlocks;
 import org.scoutfs.lsm.block.QuorumArea;
+import org.scoutfs.lsm.format.MountedClientRecord;
 import org.scoutfs.lsm.format.QuorumSlot;
 import org.scoutfs.lsm.format.SuperBlock;
 import org.scoutfs.lsm.server.ProcessIdentity;
@@ -27,6 +29,7 @@ import org.scoutfs.node.membership.Membership;
 import org.scoutfs.node.quorum.DeviceLeadership;
 import org.scoutfs.node.quorum.QuorumMember;
 import org.scoutfs.node.recovery.ClientWatch;
+import org.scoutfs.node.recovery.FarewellGate;
 import org.scoutfs.node.recovery.MountReclaimer;
 import org.scoutfs.node.recovery.RecoveryCoordinator;
 import org.scoutfs.node.recovery.RecoveryMessages;
@@ -174,7 +177,8 @@ public final class ServerRole implements QuorumMember.Role {
                 holder[0] = coordinator;
                 t.deployments.add(await(vertx.deployVerticle(locks)));
                 t.watch = new ClientWatch(server, reclaimer, options.clientSilence());
-                endpoint.serve(new ServerEndpointVerticle.Serving(term, server, locks, t.watch::heard));
+                endpoint.serve(new ServerEndpointVerticle.Serving(term, server, locks, t.watch::heard,
+                        farewellGate(server, locks, sb)));
                 up = true;
             }
             member.heartbeatNow();
@@ -190,6 +194,29 @@ public final class ServerRole implements QuorumMember.Role {
             Thread.ofVirtual().start(() -> member.resignLeadership("the server of term " + term + " did not start: "
                     + e.getMessage()));
         }
+    }
+
+    /** Lets mounts leave while enough votes stay (see {@link FarewellGate}). */
+    private FarewellGate farewellGate(VolumeServer server, LockServerVerticle locks, SuperBlock sb) {
+        int usable = sb.quorumSlots();
+        return new FarewellGate(new FarewellGate.Volume() {
+            @Override
+            public Set<Long> mounted() {
+                return server.mountedClients().stream().map(MountedClientRecord::rid).collect(Collectors.toSet());
+            }
+
+            @Override
+            public Set<Long> voters() {
+                return QuorumArea.readAll(device, fsid).stream().filter(q -> q.slot() < usable && !q.isFree())
+                        .map(QuorumSlot::ownerRid).collect(Collectors.toSet());
+            }
+
+            @Override
+            public void leave(long gone) {
+                server.farewell(gone);
+                locks.clientGone(gone).join();
+            }
+        }, sb.quorumCount(), System::nanoTime, TimeUnit.SECONDS.toNanos(5), 3000);
     }
 
     private void recoverThenWatch(Term t, RecoveryCoordinator coordinator) {

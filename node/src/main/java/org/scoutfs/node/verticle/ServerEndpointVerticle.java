@@ -20,6 +20,7 @@ import org.scoutfs.node.bus.Addresses;
 import org.scoutfs.node.bus.Failures;
 import org.scoutfs.node.bus.LockMessages;
 import org.scoutfs.node.bus.Ping;
+import org.scoutfs.node.recovery.FarewellGate;
 import org.scoutfs.node.bus.ServerMessages;
 import org.scoutfs.node.recovery.RecoveryMessages;
 
@@ -36,8 +37,9 @@ import org.scoutfs.node.recovery.RecoveryMessages;
 public final class ServerEndpointVerticle extends VerticleBase {
     private static final System.Logger LOG = System.getLogger(ServerEndpointVerticle.class.getName());
 
-    /** What serves one term on this node. */
-    public record Serving(long term, ServerApi server, LockServerVerticle locks, LongConsumer keepalive) {
+    /** What serves one term on this node; farewells go through {@code farewells}. */
+    public record Serving(long term, ServerApi server, LockServerVerticle locks, LongConsumer keepalive,
+                          FarewellGate farewells) {
     }
 
     private final long fsid;
@@ -113,7 +115,7 @@ public final class ServerEndpointVerticle extends VerticleBase {
             return new ServerMessages.Done();
         });
         op(ServerMessages.FAREWELL, (ServerMessages.ForMount m) -> {
-            api().farewell(m.rid());
+            serving.farewells().farewell(m.rid());
             return new ServerMessages.Done();
         });
     }

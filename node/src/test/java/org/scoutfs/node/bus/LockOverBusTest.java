@@ -115,7 +115,7 @@ class LockOverBusTest {
         await(vertx.deployVerticle(locks));
         ServerEndpointVerticle endpoint = new ServerEndpointVerticle(FSID, LEADER);
         await(vertx.deployVerticle(endpoint));
-        endpoint.serve(new ServerEndpointVerticle.Serving(1, null, locks, rid -> { }));
+        endpoint.serve(new ServerEndpointVerticle.Serving(1, null, locks, rid -> { }, null));
         mounts = List.of(new Mount(0xa), new Mount(0xb), new Mount(0xc));
     }
 

@@ -2,6 +2,7 @@ package org.scoutfs.node.bus;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.lsm.server.VolumeServer;
 import org.scoutfs.lsm.testing.Batches;
 import org.scoutfs.lsm.txn.NodeStore;
+import org.scoutfs.node.recovery.FarewellGate;
 import org.scoutfs.node.verticle.ServerEndpointVerticle;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +53,24 @@ class ServerOverBusTest {
         server = VolumeServer.startExclusive(blocks, sb, VolumeServer.Options.defaults(sb).withFinalizeBlocks(3));
         ServerEndpointVerticle endpoint = new ServerEndpointVerticle(sb.fsid(), LEADER);
         vertx.deployVerticle(endpoint).toCompletionStage().toCompletableFuture().get();
-        endpoint.serve(new ServerEndpointVerticle.Serving(server.term(), server, null, rid -> { }));
+        // one mount, no quorum slots: every farewell goes through at once
+        FarewellGate farewells = new FarewellGate(new FarewellGate.Volume() {
+            @Override
+            public Set<Long> mounted() {
+                return Set.of();
+            }
+
+            @Override
+            public Set<Long> voters() {
+                return Set.of();
+            }
+
+            @Override
+            public void leave(long rid) {
+                server.farewell(rid);
+            }
+        }, 1, System::nanoTime, 0, 0);
+        endpoint.serve(new ServerEndpointVerticle.Serving(server.term(), server, null, rid -> { }, farewells));
     }
 
     @AfterEach

@@ -271,6 +271,60 @@ class FailoverTest {
         verifyLoads(List.of(0, 1, 2));
     }
 
+    @Test
+    void aMountThatLostTheQuorumFailsWithEioAndGoesOnOnceItIsBack() throws Exception {
+        start(c -> c.withCluster(c.cluster().withServerWait(Duration.ofSeconds(5))));
+        int leader = cluster.leader();
+        int other = others(leader).getFirst();
+        int survivor = others(leader).get(1);
+        Path theirs = Files.createDirectories(cluster.mount(other).resolve("theirs"));
+        Files.writeString(theirs.resolve("f"), "written by another node");
+        Files.writeString(cluster.mount(survivor).resolve("mine"), "written by the survivor");
+        new ProcessBuilder("sync", cluster.mount(other).toString()).inheritIO().start().waitFor();
+        new ProcessBuilder("sync", cluster.mount(survivor).toString()).inheritIO().start().waitFor();
+
+        cluster.node(leader).kill();
+        cluster.node(other).kill();
+        // one vote of the two a server needs: nobody may serve, and what needs a lock this node
+        // does not hold fails once server_wait_s has passed, rather than hanging or diverging
+        long lost = System.nanoTime();
+        Path survivors = cluster.mount(survivor);
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure(
+                () -> Files.readString(survivors.resolve("theirs/f"))));
+        var write = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure(
+                () -> Files.writeString(survivors.resolve("theirs/g"), "x")));
+        assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a read needing a lock\n" + cluster.logs())
+                .contains("Input/output error");
+        assertThat(write.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a create needing a lock")
+                .contains("Input/output error");
+        System.out.printf("operations failed %d ms after the quorum was lost%n", (System.nanoTime() - lost) / 1_000_000);
+        assertThat(cluster.node(survivor).isAlive()).isTrue();
+
+        cluster.startNode(other); // two votes again: a leader is elected, and the survivor reconnects
+        assertThat(Files.readString(survivors.resolve("theirs/f"))).isEqualTo("written by another node");
+        Files.writeString(survivors.resolve("theirs/g"), "written once the quorum was back");
+        assertThat(Files.readString(cluster.mount(other).resolve("theirs/g")))
+                .isEqualTo("written once the quorum was back");
+        assertThat(Files.readString(cluster.mount(other).resolve("mine"))).isEqualTo("written by the survivor");
+        cluster.startNode(leader);
+        assertThat(Files.readString(cluster.mount(leader).resolve("theirs/g")))
+                .isEqualTo("written once the quorum was back");
+    }
+
+    private interface Io {
+        Object run() throws java.io.IOException;
+    }
+
+    /** The message of the IOException {@code io} fails with; the test fails if it succeeds. */
+    private static String failure(Io io) {
+        try {
+            io.run();
+            return "succeeded";
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
     /** The nodes' logs stay in target/failover-logs/TEST after the test's directory is gone. */
     private void keepLogs(String test) throws Exception {
         Path dest = Files.createDirectories(Path.of("target/failover-logs", test));

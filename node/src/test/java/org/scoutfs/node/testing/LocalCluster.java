@@ -137,31 +137,41 @@ public final class LocalCluster implements AutoCloseable {
         return volume;
     }
 
-    /** Unmounts every node, in reverse order, and checks that nothing stays mounted. */
+    /** Unmounts every node, all at once, and checks that nothing stays mounted. */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
-        // the leader goes last: the last nodes of a quorum must leave together, or those left
-        // cannot elect a server for their last commits
-        List<Integer> order = new ArrayList<>();
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            order.add(i);
+        List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // all at once: the last voting nodes of a quorum stay until the others leave too (the
+        // farewell gate), so closing them one after another would wait for ever
+        List<Thread> closing = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            int n = i;
+            closing.add(Thread.ofPlatform().name("close-node-" + n).start(() -> {
+                try {
+                    if (controls.get(n) != null) {
+                        controls.get(n).close();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failures.add(new IllegalStateException("closing the control socket of node " + n, e));
+                }
+                try {
+                    if (nodes.get(n) != null) {
+                        nodes.get(n).close();
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
         }
-        order.sort(java.util.Comparator.comparing(i -> nodes.get(i) != null && nodes.get(i).leads()));
-        for (int i : order) {
+        for (Thread t : closing) {
             try {
-                if (controls.get(i) != null) {
-                    controls.get(i).close();
-                }
-            } catch (IOException | RuntimeException e) {
-                failures.add(new IllegalStateException("closing the control socket of node " + i, e));
+                t.join(TimeUnit.SECONDS.toMillis(120));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            try {
-                if (nodes.get(i) != null) {
-                    nodes.get(i).close();
-                }
-            } catch (RuntimeException e) {
-                failures.add(e);
+            if (t.isAlive()) {
+                failures.add(new IllegalStateException(t.getName() + " did not finish in 120 s"));
             }
         }
         for (Path m : mounts) {

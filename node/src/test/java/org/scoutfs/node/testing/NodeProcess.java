@@ -88,6 +88,12 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Unmounts from outside, as a user would, and waits for the node to finish its last commit and exit. */
     public void unmount() throws IOException, InterruptedException {
+        requestUnmount();
+        awaitCleanExit(120);
+    }
+
+    /** Runs {@code umount}, as a user would; the node finishes (and may stay a while) on its own. */
+    public void requestUnmount() throws IOException, InterruptedException {
         Process u = new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start();
         if (!u.waitFor(60, TimeUnit.SECONDS)) {
             u.destroyForcibly();
@@ -96,7 +102,11 @@ public final class NodeProcess implements AutoCloseable {
         if (u.exitValue() != 0) {
             throw new IllegalStateException("umount " + mountPoint + " failed with status " + u.exitValue());
         }
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+    }
+
+    /** Waits for the node to exit with status 0. */
+    public void awaitCleanExit(long seconds) throws IOException, InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("node did not exit after unmount; log: " + Files.readString(log));
         }
         if (process.exitValue() != 0) {

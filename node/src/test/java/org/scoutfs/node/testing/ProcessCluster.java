@@ -10,11 +10,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
+import org.scoutfs.lsm.block.BlockCache;
 import org.scoutfs.lsm.block.FileBlockDevice;
+import org.scoutfs.lsm.block.MetaBlocks;
 import org.scoutfs.lsm.block.QuorumArea;
+import org.scoutfs.lsm.btree.BtreeCursor;
+import org.scoutfs.lsm.btree.BtreeReader;
+import org.scoutfs.lsm.btree.Item;
+import org.scoutfs.lsm.format.Key;
+import org.scoutfs.lsm.format.MountedClientRecord;
 import org.scoutfs.lsm.format.QuorumSlot;
+import org.scoutfs.lsm.format.SuperBlock;
+import org.scoutfs.lsm.format.Zones;
 import org.scoutfs.lsm.server.Mkfs;
 import org.scoutfs.lsm.server.Supers;
 import org.scoutfs.node.NodeConfig;
@@ -134,6 +144,27 @@ public final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /** Mount ids of the mounts the volume's last server commit records as mounted. */
+    public List<Long> mountedClients() {
+        return mountedClients(volume);
+    }
+
+    /** The mount ids the newest super block of {@code volume} records as mounted. */
+    public static List<Long> mountedClients(Path volume) {
+        try (FileBlockDevice d = FileBlockDevice.open(volume, false)) {
+            SuperBlock sb = Supers.readNewest(d);
+            BtreeCursor c = BtreeReader.cursor(new MetaBlocks(d, sb.fsid(), new BlockCache(64)), sb.serverRoot(),
+                    Key.MIN, Key.MAX);
+            List<Long> out = new ArrayList<>();
+            for (Item item = c.next(); item != null; item = c.next()) {
+                if (item.key().zone() == Zones.MOUNTED_CLIENT) {
+                    out.add(MountedClientRecord.decode(item.key(), item.value()).rid());
+                }
+            }
+            return out;
+        }
+    }
+
     /**
      * The node whose process the quorum slots name as the leader of the newest elected term, or -1
      * if that process is none of the live nodes.
@@ -208,6 +239,9 @@ public final class ProcessCluster implements AutoCloseable {
         if (leader >= 0) {
             order.add(leader);
         }
+        // every node is asked to unmount before any is waited for: the last voting nodes stay
+        // until the others have gone too (the farewell gate), and leave together
+        List<NodeProcess> leaving = new ArrayList<>();
         for (int i : order) {
             NodeProcess p = nodes.get(i);
             if (p == null) {
@@ -216,12 +250,26 @@ public final class ProcessCluster implements AutoCloseable {
             try {
                 if (p.isAlive()) {
                     p.thaw();
-                    p.unmount();
+                    p.requestUnmount();
+                    leaving.add(p);
                 }
             } catch (IOException | RuntimeException e) {
                 // killed below
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (NodeProcess p : leaving) {
+            try {
+                p.awaitExit(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(until - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (NodeProcess p : nodes) {
+            if (p == null) {
+                continue;
             }
             try {
                 p.close();

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Cluster benchmarks (see fs/clusterbench.py): three node processes on one volume file at
+# 127.0.0.1:7811..7813 beside the same volume mounted by one node alone, in one run. Reports
+# creates/s from 1, 2 and 3 mounts (own directories) and from 3 mounts into one shared directory,
+# the cross-node visibility of a create (p50/p99), a lock moving between two nodes, and the time
+# from kill -9 of the leader to the first request the new leader serves (median of 5). About five
+# minutes. Needs root.
+#
+#   benchmarks/cluster.sh
+#   benchmarks/cluster.sh --seconds 20 --failovers 9
+#   benchmarks/cluster.sh --reference-scoutfs /path/to/older/checkout/bin/scoutfs   # single-node regression
+#
+# Idle vCPUs of these VMs halt and every FUSE round trip then pays a wake-up; the run keeps
+# /dev/cpu_dma_latency at 0 so idle vCPUs poll instead (docs/benchmarks.md).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(dirname "$here")"
+cd "$repo"
+. ./scripts/env.sh
+[ "$(id -u)" = 0 ] || { echo "cluster.sh mounts filesystems: run it as root" >&2; exit 1; }
+for tool in python3 fusermount3; do
+  command -v "$tool" >/dev/null || { echo "cluster.sh needs $tool: sudo apt-get install -y python3 fuse3" >&2; exit 1; }
+done
+
+if [ "${1:-}" != "--no-build" ]; then
+  echo "== building"
+  mvn -B -q -ntp package -DskipTests 2>&1 | { grep -v '^WARNING: ' || true; }
+else
+  shift
+fi
+
+out="$here/target/cluster-results/$(date +%Y%m%d-%H%M%S)"
+work="$(mktemp -d /tmp/scoutfs-clusterbench.XXXXXX)"
+mkdir -p "$out"
+{
+  echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB, kernel $(uname -r)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out/machine.txt"
+
+exec 9>/dev/cpu_dma_latency
+printf '\x00\x00\x00\x00' >&9
+
+cleanup() {
+  exec 9>&- || true
+  for m in $(grep " $work" /proc/mounts | awk '{print $2}' | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
+  for p in $(pgrep -f "NodeMain.*$work" || true); do kill -9 "$p" 2>/dev/null || true; done
+  cp "$work"/*.log "$out"/ 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+python3 "$here/fs/clusterbench.py" --scoutfs "$repo/bin/scoutfs" --work "$work" --results "$out/results.jsonl" "$@"
+python3 - "$out/results.jsonl" <<'PY' | tee "$out/report.md"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+creates = [r for r in rows if r["phase"] == "creates"]
+import statistics
+alone = statistics.median(r["per_s"] for r in creates if r["setup"] == "one node alone")
+ref = [r["per_s"] for r in creates if r["setup"] == "one node alone, reference build"]
+shown = [r for r in creates if "reference build" not in r["setup"] and not (r["setup"] == "one node alone" and r.get("round", 0) > 0)]
+one = next(r["per_s"] for r in creates if r["setup"].endswith("own directories") and r["mounts"] == 1)
+print("| creates | mounts | files/s | vs one node alone | vs 1 mount of the cluster |")
+print("|---|---|---|---|---|")
+for r in shown:
+    per_s = alone if r["setup"] == "one node alone" else r["per_s"]
+    print("| %s | %d | %.0f | %.2fx | %.2fx |" % (r["setup"], r["mounts"], per_s, per_s / alone, per_s / one))
+print()
+if ref:
+    print("single node, this build against the reference build (median of %d alternating rounds): %.0f / %.0f "
+          "files/s = %.2fx" % (len(ref), alone, statistics.median(ref), alone / statistics.median(ref)))
+    print()
+for r in rows:
+    if r["phase"] == "visibility":
+        print("visibility of a create on another mount: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d creates; "
+              "first stat missed it %d times)" % (r["p50_ms"], r["p99_ms"], r["max_ms"], r["count"], r["first_stat_missed"]))
+    if r["phase"] == "lock":
+        print("append alternating between two mounts (a lock move each): p50 %.2f ms, p99 %.2f ms, mean %.2f ms"
+              % (r["p50_ms"], r["p99_ms"], r["mean_ms"]))
+    if r["phase"] == "failover":
+        print("failover %d: kill -9 of node %d to the first served create+fsync: %.0f ms" % (r["run"], r["killed_node"], r["ms"]))
+    if r["phase"] == "failover-summary":
+        print("failover median %.0f ms (min %.0f, max %.0f, %d runs)" % (r["median_ms"], r["min_ms"], r["max_ms"], r["runs"]))
+PY
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+echo "results: $out/report.md"
