@@ -30,7 +30,8 @@ else
 fi
 
 out="$here/target/cluster-results/$(date +%Y%m%d-%H%M%S)"
-work="$(mktemp -d /tmp/scoutfs-clusterbench.XXXXXX)"
+# the volume file lives under $TMPDIR (default /tmp, on this machine the virtio disk; /dev/shm for memory)
+work="$(mktemp -d "${TMPDIR:-/tmp}/scoutfs-clusterbench.XXXXXX")"
 mkdir -p "$out"
 {
   echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -56,19 +57,24 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 creates = [r for r in rows if r["phase"] == "creates"]
 import statistics
-alone = statistics.median(r["per_s"] for r in creates if r["setup"] == "one node alone")
+mine = [r["per_s"] for r in creates if r["setup"] == "one node alone"]
+alone = statistics.median(mine) if mine else float("nan")
 ref = [r["per_s"] for r in creates if r["setup"] == "one node alone, reference build"]
-shown = [r for r in creates if "reference build" not in r["setup"] and not (r["setup"] == "one node alone" and r.get("round", 0) > 0)]
-one = next(r["per_s"] for r in creates if r["setup"].endswith("own directories") and r["mounts"] == 1)
+shown = [r for r in creates if "one node alone" not in r["setup"]]
+if mine:
+    shown.insert(0, {"setup": "one node alone", "mounts": 1, "per_s": alone})
+one = next((r["per_s"] for r in creates if r["setup"].endswith("own directories") and r["mounts"] == 1), float("nan"))
 print("| creates | mounts | files/s | vs one node alone | vs 1 mount of the cluster |")
 print("|---|---|---|---|---|")
 for r in shown:
-    per_s = alone if r["setup"] == "one node alone" else r["per_s"]
-    print("| %s | %d | %.0f | %.2fx | %.2fx |" % (r["setup"], r["mounts"], per_s, per_s / alone, per_s / one))
+    print("| %s | %d | %.0f | %.2fx | %.2fx |" % (r["setup"], r["mounts"], r["per_s"], r["per_s"] / alone,
+                                               r["per_s"] / one))
 print()
 if ref:
-    print("single node, this build against the reference build (median of %d alternating rounds): %.0f / %.0f "
-          "files/s = %.2fx" % (len(ref), alone, statistics.median(ref), alone / statistics.median(ref)))
+    print("single node, this build against the reference build (medians of %d rounds each, mounts alternating): "
+          "%.0f / %.0f files/s = %.2fx" % (len(ref), alone, statistics.median(ref), alone / statistics.median(ref)))
+    print("rounds, this build: %s; reference: %s" % (", ".join("%.0f" % v for v in mine),
+                                                     ", ".join("%.0f" % v for v in ref)))
     print()
 for r in rows:
     if r["phase"] == "visibility":

@@ -247,9 +247,14 @@ def main():
     ap.add_argument("--lock-rounds", type=int, default=400)
     ap.add_argument("--failovers", type=int, default=5)
     ap.add_argument("--size", type=int, default=8 << 30)
+    ap.add_argument("--phases", default="alone,creates,visibility,lock,failover",
+                    help="comma-separated subset of: alone, creates, visibility, lock, failover")
+    ap.add_argument("--alone-mounts", type=int, default=2, help="mounts of each build for the single-node rounds")
+    ap.add_argument("--alone-rounds", type=int, default=3, help="timed rounds per single-node mount")
     ap.add_argument("--reference-scoutfs", help="another build's scoutfs command: its single node's creates/s "
                     "is measured in the same run, for the single-node regression check")
     args = ap.parse_args()
+    phases = set(args.phases.split(","))
     os.makedirs(args.work, exist_ok=True)
     out = open(args.results, "a")
 
@@ -259,29 +264,38 @@ def main():
         print("  " + json.dumps(kv), flush=True)
 
     # the reference: the same volume size, one node alone (quorum 1, no cluster address); and the
-    # same with another build, when given, alternating so that drift hits both alike
+    # same with another build, when given. Each mount gets an untimed warm-up (its JVM compiles
+    # the paths), then timed rounds; mounts of the two builds alternate, so drift hits both alike
     builds = [("this build", args.scoutfs)]
     if args.reference_scoutfs:
         builds.append(("reference build", args.reference_scoutfs))
-    for rnd in range(3 if args.reference_scoutfs else 1):
-        for name, command in builds:
-            alone = Cluster(command, args.work, 1, 1, args.size)
-            alone.mkfs()
-            alone.mount([0])
-            try:
-                d = os.path.join(alone.mnt(0), "alone")
-                os.makedirs(d)
-                record(phase="creates", setup="one node alone" if name == "this build" else "one node alone, "
-                       + name, build=name, round=rnd, mounts=1, per_s=creates([d], args.seconds))
-            finally:
-                alone.unmount_all()
+    if "alone" in phases:
+        for mount_round in range(args.alone_mounts):
+            for name, command in builds:
+                alone = Cluster(command, args.work, 1, 1, args.size)
+                alone.mkfs()
+                alone.mount([0])
+                try:
+                    warm = os.path.join(alone.mnt(0), "warm-up")
+                    os.makedirs(warm)
+                    creates([warm], 3)
+                    for rnd in range(args.alone_rounds):
+                        d = os.path.join(alone.mnt(0), "alone-%d" % rnd)
+                        os.makedirs(d)
+                        record(phase="creates", setup="one node alone" if name == "this build"
+                               else "one node alone, " + name, build=name, mount=mount_round, round=rnd, mounts=1,
+                               per_s=creates([d], args.seconds))
+                finally:
+                    alone.unmount_all()
+    if not phases & {"creates", "visibility", "lock", "failover"}:
+        return
 
     c = Cluster(args.scoutfs, args.work, 3, 2, args.size)
     c.mkfs()
     c.mount([0, 1, 2])
     stop_ticker = threading.Event()
     try:
-        for k in (1, 2, 3):
+        for k in (1, 2, 3) if "creates" in phases else ():
             dirs = []
             for i in range(k):
                 d = os.path.join(c.mnt(i), "own-%d-of-%d" % (i, k))
@@ -289,23 +303,26 @@ def main():
                 dirs.append(d)
             record(phase="creates", setup="3-node cluster, own directories", mounts=k,
                    per_s=creates(dirs, args.seconds))
-        os.makedirs(os.path.join(c.mnt(0), "shared"))
-        record(phase="creates", setup="3-node cluster, one shared directory", mounts=3,
-               per_s=creates([os.path.join(c.mnt(i), "shared") for i in range(3)], args.seconds))
+        if "creates" in phases:
+            os.makedirs(os.path.join(c.mnt(0), "shared"))
+            record(phase="creates", setup="3-node cluster, one shared directory", mounts=3,
+                   per_s=creates([os.path.join(c.mnt(i), "shared") for i in range(3)], args.seconds))
 
-        os.makedirs(os.path.join(c.mnt(0), "vis"))
-        lat, misses = visibility(os.path.join(c.mnt(0), "vis"), os.path.join(c.mnt(1), "vis"),
-                                 args.visibility_count)
-        record(phase="visibility", count=len(lat), p50_ms=percentile(lat, 50), p99_ms=percentile(lat, 99),
-               max_ms=max(lat), first_stat_missed=misses)
+        if "visibility" in phases:
+            os.makedirs(os.path.join(c.mnt(0), "vis"))
+            lat, misses = visibility(os.path.join(c.mnt(0), "vis"), os.path.join(c.mnt(1), "vis"),
+                                     args.visibility_count)
+            record(phase="visibility", count=len(lat), p50_ms=percentile(lat, 50), p99_ms=percentile(lat, 99),
+                   max_ms=max(lat), first_stat_missed=misses)
 
-        lat = lock_ping_pong(os.path.join(c.mnt(0), "pingpong"), os.path.join(c.mnt(1), "pingpong"),
-                             args.lock_rounds)
-        record(phase="lock", rounds=len(lat), p50_ms=percentile(lat, 50), p99_ms=percentile(lat, 99),
-               mean_ms=statistics.mean(lat))
+        if "lock" in phases:
+            lat = lock_ping_pong(os.path.join(c.mnt(0), "pingpong"), os.path.join(c.mnt(1), "pingpong"),
+                                 args.lock_rounds)
+            record(phase="lock", rounds=len(lat), p50_ms=percentile(lat, 50), p99_ms=percentile(lat, 99),
+                   mean_ms=statistics.mean(lat))
 
         times = []
-        for n in range(args.failovers):
+        for n in range(args.failovers if "failover" in phases else 0):
             leader = c.leader()
             survivor = next(i for i in range(3) if i != leader)
             d = os.path.join(c.mnt(survivor), "failover-%d" % n)
@@ -314,8 +331,9 @@ def main():
             times.append(took)
             record(phase="failover", run=n, killed_node=killed, ms=took)
             time.sleep(2)
-        record(phase="failover-summary", runs=len(times), median_ms=statistics.median(times),
-               min_ms=min(times), max_ms=max(times))
+        if times:
+            record(phase="failover-summary", runs=len(times), median_ms=statistics.median(times),
+                   min_ms=min(times), max_ms=max(times))
     finally:
         stop_ticker.set()
         c.unmount_all()
