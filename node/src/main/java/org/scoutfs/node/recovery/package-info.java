@@ -16,5 +16,12 @@
  * their keepalives and the cluster membership. Declaring a mount gone is always fence first, reclaim
  * second ({@link org.scoutfs.node.recovery.MountReclaimer}): its log tree is finalized for merging,
  * the space it was granted returns, its locks go to whoever waits.
+ *
+ * <p>Leaving is the other way round. A clean unmount ends with a farewell, which the leader lets
+ * through {@link org.scoutfs.node.recovery.FarewellGate}: a voting mount stays (its mount gone,
+ * its vote still counted) while its leaving would strand the others without a quorum. And when no
+ * server can be elected at all, a mount's calls wait {@code server_wait_s} and then fail, except a
+ * commit in progress, which waits for as long as it takes; lock requests fail the same way
+ * ({@link org.scoutfs.node.bus.ServerLocator#outage()}).
  */
 package org.scoutfs.node.recovery;
