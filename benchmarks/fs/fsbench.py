@@ -26,7 +26,8 @@ And the same operations in the shape of a user's tree: --files files (default 10
   tree_stat_cold    stat of each after dropping caches, files/s
   tree_readdir_cold readdir of every directory after dropping caches, entries/s
   tree_unlink       unlink of each, then a sync, files/s
-  seq_read_warm     the 1 GiB file read again without dropping caches (a second open), MiB/s
+  seq_read_warm     the 1 GiB file read again at once, without dropping caches (a second open;
+                    fio told not to drop the file's pages itself), MiB/s
 "Cold" means the kernel's caches of the mount under test are dropped. The memory behind bindfs
 and behind the scoutfs volume file is tmpfs, which drop_caches cannot empty; so a cold read
 measures the FUSE path, not a disk. The log says how much of the file the kernel still held
@@ -188,9 +189,10 @@ class Scoutfs(Target):
             sh("umount", self.backing, check=False)
 
 
-def fio(path, rw, bs, runtime=None, end_fsync=False):
+def fio(path, rw, bs, runtime=None, end_fsync=False, invalidate=True):
+    # fio drops the file's cached pages before a job unless told not to (invalidate=1 by default)
     cmd = ["fio", "--name=b", "--filename=" + path, "--rw=" + rw, "--bs=" + bs, "--size=" + FIO_SIZE,
-           "--ioengine=psync", "--output-format=json"]
+           "--ioengine=psync", "--output-format=json", "--invalidate=%d" % invalidate]
     if runtime:
         cmd += ["--time_based", "--runtime=%d" % runtime]
     if end_fsync:
@@ -218,7 +220,7 @@ def data_workloads(t, log, rand_seconds):
     drop_caches()
     cached = resident_fraction(f)
     r["seq_read"], _ = fio(f, "read", "1M")
-    r["seq_read_warm"], _ = fio(f, "read", "1M")
+    r["seq_read_warm"], _ = fio(f, "read", "1M", invalidate=False)
     behind = t.backing_file("fiofile")
     log("    before the cold read the kernel held %s of the file%s" % (
         "?" if cached is None else "%.0f%%" % (cached * 100),
