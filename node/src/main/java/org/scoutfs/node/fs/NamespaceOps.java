@@ -503,8 +503,8 @@ final class NamespaceOps {
 
     /**
      * The inodes a batch of entries names (null for one being deleted), read under one set of
-     * locks: the entries of a directory mostly share a few inode groups, and taking a group's lock
-     * once per batch instead of once per entry is most of what a listing costs beyond the reads.
+     * locks: the entries of a directory mostly share a few inode groups, so a batch takes a few
+     * locks once instead of one lock round per entry.
      */
     private Inode[] readAll(List<DirentItem> batch) {
         long[] inos = new long[batch.size()];
