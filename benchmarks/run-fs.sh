@@ -7,6 +7,12 @@
 #   benchmarks/run-fs.sh                       # everything
 #   benchmarks/run-fs.sh --tree-files 100000   # a smaller tree for the walk-inodes query
 #   benchmarks/run-fs.sh --only bindfs,scoutfs
+#   benchmarks/run-fs.sh --only bindfs,scoutfs --rounds 1 --tree-files 0 --rand-seconds 5   # quick
+#   benchmarks/run-fs.sh --aged benchmarks/target/aged/volume    # scoutfs on a copy of an aged volume
+#   benchmarks/run-fs.sh --after-big-delete 512M   # every round right after deleting a fragmented file
+#   benchmarks/run-fs.sh --no-build ...            # with what bin/scoutfs runs now
+#
+# --tree-files 0 leaves out the walk-inodes query and its tree.
 #
 # Idle vCPUs of these VMs halt and every FUSE round trip then pays a wake-up; the run keeps
 # /dev/cpu_dma_latency at 0 so idle vCPUs poll instead, as docs/benchmarks.md explains.
@@ -20,8 +26,17 @@ for tool in fio bindfs mkfs.ext4 python3; do
 done
 [ "$(id -u)" = 0 ] || { echo "run-fs.sh mounts filesystems: run it as root" >&2; exit 1; }
 
-echo "== building"
-mvn -B -q -ntp package -DskipTests 2>&1 | { grep -v '^WARNING: ' || true; }
+args=()
+for a in "$@"; do
+  case $a in
+    --no-build) nobuild=1 ;;
+    *) args+=("$a") ;;
+  esac
+done
+if [ -z "${nobuild:-}" ]; then
+  echo "== building"
+  mvn -B -q -ntp package -DskipTests 2>&1 | { grep -v '^WARNING: ' || true; }
+fi
 
 out="$here/target/fs-results/$(date +%Y%m%d-%H%M%S)"
 work="$(mktemp -d /tmp/scoutfs-fsbench.XXXXXX)"
@@ -30,6 +45,8 @@ mkdir -p "$out"
   echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB, kernel $(uname -r)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo ' (with uncommitted changes)')"
+  echo "arguments: ${args[*]}"
 } | tee "$out/machine.txt"
 
 # keep idle vCPUs polling for the whole run; closing the descriptor ends it
@@ -43,6 +60,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 "$here/fs/fsbench.py" --scoutfs "$repo/bin/scoutfs" --work "$work" --out "$out" "$@"
+python3 "$here/fs/fsbench.py" --scoutfs "$repo/bin/scoutfs" --work "$work" --out "$out" "${args[@]}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
 echo "results: $out/report.md"

@@ -19,6 +19,25 @@ Workloads, the same on every filesystem:
                that caused it instead of the one after it)
   list         readdir of a 10,000-entry directory, made and synced beforehand, after dropping
                caches, entries/s
+And the same operations in the shape of a user's tree: --files files (default 10,000) spread over
+--dirs directories (default 100), each phase going through the directories in turn:
+  tree_create       creates, then a sync, files/s
+  tree_stat_warm    stat of each right after (the kernel's caches hold them), files/s
+  tree_stat_cold    stat of each after dropping caches, files/s
+  tree_readdir_cold readdir of every directory after dropping caches, entries/s
+  tree_unlink       unlink of each, then a sync, files/s
+  seq_read_warm     the 1 GiB file read again at once, without dropping caches (a second open;
+                    fio told not to drop the file's pages itself), MiB/s
+"Cold" means the kernel's caches of the mount under test are dropped. The memory behind bindfs
+and behind the scoutfs volume file is tmpfs, which drop_caches cannot empty; so a cold read
+measures the FUSE path, not a disk. The log says how much of the file the kernel still held
+(fincore) before each cold read, to show the drop took.
+Volume states (scoutfs; bindfs runs the same steps on a fresh tmpfs):
+  --aged VOLUME        a copy of VOLUME (made by benchmarks/age-volume.sh) instead of a fresh mkfs
+  --after-big-delete SIZE
+                       before every round, a SIZE file is preallocated, written with 4 KiB writes
+                       at random offsets for --big-write-seconds (tens of thousands of extents),
+                       fsync'd and unlinked, and the round starts at once, while the deletion runs
 Before them, untimed, two rounds of every metadata operation on 10,000 files, so that JIT
 compilers and caches settle. Every workload runs --rounds times (default 3) on the same mount;
 the report gives the median of the rounds, run.log and results.json every round.
@@ -40,6 +59,8 @@ import time
 FIO_SIZE = "1G"
 RAND_SECONDS = 15
 NFILES = 10_000
+TREE_FILES = 10_000
+TREE_DIRS = 100
 
 
 def sh(*cmd, check=True, capture=False, env=None):
@@ -84,6 +105,10 @@ class Target:
         """Makes everything durable; sync(2) is what reaches the kernel filesystems."""
         os.sync()
 
+    def backing_file(self, name):
+        """The file in the backing store that holds the mount's `name`, if it is one file."""
+        return None
+
     def teardown(self):
         if is_mounted(self.mnt):
             sh("umount", self.mnt, check=False)
@@ -117,6 +142,9 @@ class Bindfs(Target):
         sh("mount", "-t", "tmpfs", "-o", "size=6g", "tmpfs", self.backing)
         sh("bindfs", self.backing, self.mnt)
 
+    def backing_file(self, name):
+        return os.path.join(self.backing, name)
+
     def teardown(self):
         super().teardown()
         if is_mounted(self.backing):
@@ -126,10 +154,11 @@ class Bindfs(Target):
 class Scoutfs(Target):
     """A scoutfs volume file on a tmpfs (the same backing store bindfs gets), mounted by one node."""
 
-    def __init__(self, name, work, scoutfs, size):
+    def __init__(self, name, work, scoutfs, size, aged=None):
         super().__init__(name, work)
         self.scoutfs = scoutfs
         self.size = size
+        self.aged = aged
 
     def setup(self):
         super().setup()
@@ -137,8 +166,12 @@ class Scoutfs(Target):
         # a limit, not an allocation: the volume file is sparse and only written blocks take memory
         sh("mount", "-t", "tmpfs", "-o", "size=25g", "tmpfs", self.backing)
         self.volume = os.path.join(self.backing, "volume")
-        sh("truncate", "-s", self.size, self.volume)
-        sh(self.scoutfs, "mkfs", "-Q", "1", "-m", "8G", self.volume, capture=True)
+        if self.aged:
+            # a copy, so that the aged state is the same for every run
+            sh("cp", "--sparse=always", self.aged, self.volume)
+        else:
+            sh("truncate", "-s", self.size, self.volume)
+            sh(self.scoutfs, "mkfs", "-Q", "1", "-m", "8G", self.volume, capture=True)
         sh(self.scoutfs, "mount", "-o", "log=" + os.path.join(self.work, "node.log"), self.volume, self.mnt)
 
     def sync(self):
@@ -156,9 +189,10 @@ class Scoutfs(Target):
             sh("umount", self.backing, check=False)
 
 
-def fio(path, rw, bs, runtime=None, end_fsync=False):
+def fio(path, rw, bs, runtime=None, end_fsync=False, invalidate=True):
+    # fio drops the file's cached pages before a job unless told not to (invalidate=1 by default)
     cmd = ["fio", "--name=b", "--filename=" + path, "--rw=" + rw, "--bs=" + bs, "--size=" + FIO_SIZE,
-           "--ioengine=psync", "--output-format=json"]
+           "--ioengine=psync", "--output-format=json", "--invalidate=%d" % invalidate]
     if runtime:
         cmd += ["--time_based", "--runtime=%d" % runtime]
     if end_fsync:
@@ -169,15 +203,31 @@ def fio(path, rw, bs, runtime=None, end_fsync=False):
     return side["bw_bytes"] / (1 << 20), side["iops"]
 
 
-def data_workloads(t):
+def resident_fraction(path):
+    """How much of the file the kernel's page cache holds, from fincore(1); None if unknown."""
+    out = sh("fincore", "--bytes", "--noheadings", "--output", "RES,SIZE", path, check=False, capture=True)
+    try:
+        res, size = (int(x) for x in out.stdout.split())
+        return res / size if size else 0.0
+    except ValueError:
+        return None
+
+
+def data_workloads(t, log, rand_seconds):
     f = os.path.join(t.mnt, "fiofile")
     r = {}
     r["seq_write"], _ = fio(f, "write", "1M", end_fsync=True)
     drop_caches()
+    cached = resident_fraction(f)
     r["seq_read"], _ = fio(f, "read", "1M")
-    _, r["rand_write"] = fio(f, "randwrite", "4k", runtime=RAND_SECONDS)
+    r["seq_read_warm"], _ = fio(f, "read", "1M", invalidate=False)
+    behind = t.backing_file("fiofile")
+    log("    before the cold read the kernel held %s of the file%s" % (
+        "?" if cached is None else "%.0f%%" % (cached * 100),
+        "" if behind is None else ", and %.0f%% of the tmpfs file behind it" % (resident_fraction(behind) * 100)))
+    _, r["rand_write"] = fio(f, "randwrite", "4k", runtime=rand_seconds)
     drop_caches()
-    _, r["rand_read"] = fio(f, "randread", "4k", runtime=RAND_SECONDS)
+    _, r["rand_read"] = fio(f, "randread", "4k", runtime=rand_seconds)
     os.remove(f)
     return r
 
@@ -235,6 +285,82 @@ def metadata_workloads(t):
     return r
 
 
+def tree_paths(root, files, dirs):
+    """Paths of `files` files spread over `dirs` directories, in the order the phases visit them:
+    all of one directory, then the next."""
+    per = files // dirs
+    return [[os.path.join(root, "d%d" % d, "f%d" % i) for i in range(per)] for d in range(dirs)]
+
+
+def tree_workloads(t, files, dirs):
+    """The user's shape: many small directories instead of one large one."""
+    root = os.path.join(t.mnt, "tree-meta")
+    paths = tree_paths(root, files, dirs)
+    n = sum(len(p) for p in paths)
+    r = {}
+    os.makedirs(root)
+    t0 = time.perf_counter()
+    for d, ps in enumerate(paths):
+        os.mkdir(os.path.dirname(ps[0]))
+        for p in ps:
+            os.close(os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+    t.sync()
+    r["tree_create"] = n / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for ps in paths:
+        for p in ps:
+            os.stat(p)
+    r["tree_stat_warm"] = n / (time.perf_counter() - t0)
+    drop_caches()
+    t0 = time.perf_counter()
+    for ps in paths:
+        for p in ps:
+            os.stat(p)
+    r["tree_stat_cold"] = n / (time.perf_counter() - t0)
+    drop_caches()
+    t0 = time.perf_counter()
+    listed = 0
+    for ps in paths:
+        listed += len(os.listdir(os.path.dirname(ps[0])))
+    r["tree_readdir_cold"] = listed / (time.perf_counter() - t0)
+    assert listed == n, (listed, n)
+    t0 = time.perf_counter()
+    for ps in paths:
+        for p in ps:
+            os.unlink(p)
+    t.sync()
+    r["tree_unlink"] = n / (time.perf_counter() - t0)
+    for ps in paths:
+        os.rmdir(os.path.dirname(ps[0]))
+    os.rmdir(root)
+    t.sync()
+    return r
+
+
+def big_delete(t, size, seconds, log):
+    """Writes a fragmented file of `size` bytes (preallocated, then 4 KiB writes at random offsets
+    for `seconds`, as fio would), fsyncs and unlinks it; whatever follows runs during its deletion."""
+    path = os.path.join(t.mnt, "big-fragmented")
+    rnd = random.Random(7)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.posix_fallocate(fd, 0, size)
+        block = rnd.randbytes(4096)
+        nblocks = size // 4096
+        writes = 0
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for _ in range(256):
+                os.pwrite(fd, block, rnd.randrange(nblocks) * 4096)
+            writes += 256
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    t.sync()
+    os.unlink(path)
+    log("    deleted a %d MiB file after %d random 4 KiB writes into it" % (size >> 20, writes))
+
+
 def walk_vs_find(t, scoutfs, files, changed, log):
     """Builds a tree of `files` files, marks a point, changes `changed` of them and finds them."""
     root = os.path.join(t.mnt, "tree")
@@ -278,6 +404,11 @@ def walk_vs_find(t, scoutfs, files, changed, log):
             "walk_s": walk, "find_cold_s": find_cold, "find_warm_s": find_warm, "build_s": build}
 
 
+def parse_size(text):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(text[:-1]) * units[text[-1].upper()] if text[-1].upper() in units else int(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scoutfs", required=True, help="path of bin/scoutfs")
@@ -286,7 +417,16 @@ def main():
     ap.add_argument("--tree-files", type=int, default=1_000_000)
     ap.add_argument("--only", default="tmpfs,ext4,bindfs,scoutfs")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of every workload; the report gives medians")
+    ap.add_argument("--files", type=int, default=TREE_FILES, help="files of the tree workloads")
+    ap.add_argument("--dirs", type=int, default=TREE_DIRS, help="directories the tree workloads spread them over")
+    ap.add_argument("--rand-seconds", type=int, default=RAND_SECONDS, help="seconds of each random I/O workload")
+    ap.add_argument("--aged", metavar="VOLUME", help="scoutfs runs on a copy of this aged volume (age-volume.sh)")
+    ap.add_argument("--after-big-delete", metavar="SIZE",
+                    help="every round starts right after deleting a fragmented file of SIZE (e.g. 512M)")
+    ap.add_argument("--big-write-seconds", type=float, default=15,
+                    help="seconds of random 4 KiB writes into the big file before it is deleted")
     args = ap.parse_args()
+    big_size = parse_size(args.after_big_delete) if args.after_big_delete else None
     os.makedirs(args.out, exist_ok=True)
     logf = open(os.path.join(args.out, "run.log"), "a")
 
@@ -299,7 +439,7 @@ def main():
         "tmpfs": lambda: Tmpfs("tmpfs", args.work),
         "ext4": lambda: Ext4("ext4", args.work),
         "bindfs": lambda: Bindfs("bindfs", args.work),
-        "scoutfs": lambda: Scoutfs("scoutfs", args.work, args.scoutfs, "24G"),
+        "scoutfs": lambda: Scoutfs("scoutfs", args.work, args.scoutfs, "24G", args.aged),
     }
     results = {}
     failed = []
@@ -310,15 +450,23 @@ def main():
             t.setup()
             rounds = []
             for i in range(args.rounds):
-                r = data_workloads(t)
+                if big_size:
+                    big_delete(t, big_size, args.big_write_seconds, log)
+                r = data_workloads(t, log, args.rand_seconds)
                 log("  round %d data: %s" % (i + 1, ", ".join("%s %.0f" % kv for kv in r.items())))
                 m = metadata_workloads(t)
                 log("  round %d metadata: %s" % (i + 1, ", ".join("%s %.0f" % kv for kv in m.items())))
                 r.update(m)
+                if big_size:
+                    big_delete(t, big_size, args.big_write_seconds, log)
+                m = tree_workloads(t, args.files, args.dirs)
+                log("  round %d tree (%d files in %d directories): %s" % (
+                    i + 1, args.files, args.dirs, ", ".join("%s %.0f" % kv for kv in m.items())))
+                r.update(m)
                 rounds.append(r)
             r = {w: statistics.median(x[w] for x in rounds) for w in rounds[0]}
             r["rounds"] = rounds
-            if name == "scoutfs":
+            if name == "scoutfs" and args.tree_files > 0:
                 w = walk_vs_find(t, args.scoutfs, args.tree_files, 1000, log)
                 log("  walk-inodes %.3f s (%d entries) vs find -newer %.2f s cold, %.2f s warm (%d entries)"
                     % (w["walk_s"], w["walk_entries"], w["find_cold_s"], w["find_warm_s"], w["find_entries"]))
@@ -332,7 +480,12 @@ def main():
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
     if results:
-        report(results, args.out, log)
+        state = []
+        if args.aged:
+            state.append("a copy of the aged volume " + args.aged)
+        if big_size:
+            state.append("every round right after deleting a fragmented %d MiB file" % (big_size >> 20))
+        report(results, args.out, log, "; ".join(state))
     if failed:
         log("failed: " + ", ".join(failed))
         return 1
@@ -340,13 +493,15 @@ def main():
 
 
 GOALS = {
-    "seq_write": ("MiB/s", 1.0), "seq_read": ("MiB/s", 1.0),
-    "rand_write": ("IOPS", None), "rand_read": ("IOPS", None),
+    "seq_write": ("MiB/s", 1.0), "seq_read": ("MiB/s", 1.0), "seq_read_warm": ("MiB/s", 1.0),
+    "rand_write": ("IOPS", 0.8), "rand_read": ("IOPS", 0.8),
     "create": ("files/s", 0.5), "stat": ("files/s", 0.5), "unlink": ("files/s", 0.5), "list": ("entries/s", 0.5),
+    "tree_create": ("files/s", 0.5), "tree_stat_warm": ("files/s", 0.5), "tree_stat_cold": ("files/s", 0.5),
+    "tree_readdir_cold": ("entries/s", 0.5), "tree_unlink": ("files/s", 0.5),
 }
 
 
-def report(results, out, log):
+def report(results, out, log, state):
     names = [n for n in ("tmpfs", "ext4", "bindfs", "scoutfs") if n in results]
     lines = ["| workload | unit | " + " | ".join(names) + " | scoutfs / bindfs | goal |",
              "|---|---|" + "---|" * len(names) + "---|---|"]
@@ -363,6 +518,8 @@ def report(results, out, log):
     rounds = len(results[names[0]].get("rounds", [None]))
     lines.append("")
     lines.append("Medians of %d round%s on each filesystem; the query below is one run." % (rounds, "" if rounds == 1 else "s"))
+    if state:
+        lines.append("scoutfs volume: " + state + ".")
     if "scoutfs" in results and "walk" in results["scoutfs"]:
         w = results["scoutfs"]["walk"]
         ratio = w["find_cold_s"] / w["walk_s"]

@@ -28,9 +28,20 @@ public final class LockClientLocks implements ClusterLocks {
 
     @Override
     public Handle lock(List<LockRange> ranges, LockMode mode) {
-        HeldLocks held;
+        List<LockHandle> handles;
+        Runnable release;
         try {
-            held = client.lockAll(ranges, mode);
+            if (ranges.size() == 1) {
+                // most operations lock one inode group; the ordered multi-lock acquisition (a
+                // sorted copy and a chain of futures) is bookkeeping they need not pay
+                LockHandle one = client.lock(ranges.get(0), mode);
+                handles = List.of(one);
+                release = one::close;
+            } else {
+                HeldLocks held = client.lockAll(ranges, mode);
+                handles = held.handles();
+                release = held::close;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FuseException(Errno.EINTR, "interrupted waiting for a cluster lock");
@@ -40,14 +51,14 @@ public final class LockClientLocks implements ClusterLocks {
         }
         long seq = 0;
         long commit = 0;
-        for (LockHandle h : held.handles()) {
+        for (LockHandle h : handles) {
             seq = Math.max(seq, h.writeSeq());
             commit = Math.max(commit, h.commitSeq());
         }
         try {
             rootsAtLeast.accept(commit);
         } catch (RuntimeException e) {
-            held.close();
+            release.run();
             throw e;
         }
         long writeSeq = seq;
@@ -59,7 +70,7 @@ public final class LockClientLocks implements ClusterLocks {
 
             @Override
             public void close() {
-                held.close();
+                release.run();
             }
         };
     }

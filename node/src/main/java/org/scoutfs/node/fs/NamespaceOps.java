@@ -35,6 +35,7 @@ final class NamespaceOps {
     private final FsCore fs;
     private final Lifetimes lifetimes;
     private final Reaper reaper;
+    private final ListingAttributes listingAttributes = new ListingAttributes();
 
     NamespaceOps(FsCore fs, Lifetimes lifetimes, Reaper reaper) {
         this.fs = fs;
@@ -46,6 +47,7 @@ final class NamespaceOps {
 
     Entry lookup(long parent, FileName name) {
         byte[] n = FsCore.nameBytes(name);
+        listingAttributes.lookedUp(parent);
         while (true) {
             long guess = guess(parent, n);
             if (name.isDot()) {
@@ -467,21 +469,21 @@ final class NamespaceOps {
         if (offset < 2 && !out.addWithoutEntry(FileName.DOT_DOT, parent, Inode.S_IFDIR, 2)) {
             return;
         }
+        boolean attributes = listingAttributes.wanted(ino, offset);
         long pos = Math.max(offset, Zones.FIRST_READDIR_POS);
         while (true) {
             List<DirentItem> batch;
             try (InodeLocks.Held l = fs.locks.read(ino)) {
                 batch = fs.dirs.list(ino, pos, 64);
             }
-            for (DirentItem d : batch) {
+            Inode[] inodes = attributes ? readAll(batch) : new Inode[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                DirentItem d = batch.get(i);
                 FileName name = FileName.of(d.name());
                 if (!out.fits(name)) {
                     return;
                 }
-                Inode inode;
-                try (InodeLocks.Held l = fs.locks.read(d.ino())) {
-                    inode = fs.inodes.readOrNull(d.ino());
-                }
+                Inode inode = inodes[i];
                 boolean added = inode == null
                         ? out.addWithoutEntry(name, d.ino(), d.type() << 12, d.pos() + 1)
                         : out.add(name, fs.entry(inode), d.pos() + 1);
@@ -497,5 +499,27 @@ final class NamespaceOps {
                 return;
             }
         }
+    }
+
+    /**
+     * The inodes a batch of entries names (null for one being deleted), read under one set of
+     * locks: the entries of a directory mostly share a few inode groups, so a batch takes a few
+     * locks once instead of one lock round per entry.
+     */
+    private Inode[] readAll(List<DirentItem> batch) {
+        long[] inos = new long[batch.size()];
+        for (int i = 0; i < inos.length; i++) {
+            inos[i] = batch.get(i).ino();
+        }
+        Inode[] inodes = new Inode[inos.length];
+        if (inos.length == 0) {
+            return inodes;
+        }
+        try (InodeLocks.Held l = fs.locks.read(inos)) {
+            for (int i = 0; i < inos.length; i++) {
+                inodes[i] = fs.inodes.readOrNull(inos[i]);
+            }
+        }
+        return inodes;
     }
 }
