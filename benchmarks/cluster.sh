@@ -17,6 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 cd "$repo"
 . ./scripts/env.sh
+. "$here/bench-env.sh"
 [ "$(id -u)" = 0 ] || { echo "cluster.sh mounts filesystems: run it as root" >&2; exit 1; }
 for tool in python3 fusermount3; do
   command -v "$tool" >/dev/null || { echo "cluster.sh needs $tool: sudo apt-get install -y python3 fuse3" >&2; exit 1; }
@@ -33,17 +34,12 @@ out="$here/target/cluster-results/$(date +%Y%m%d-%H%M%S)"
 # the volume file lives under $TMPDIR (default /tmp, on this machine the virtio disk; /dev/shm for memory)
 work="$(mktemp -d "${TMPDIR:-/tmp}/scoutfs-clusterbench.XXXXXX")"
 mkdir -p "$out"
-{
-  echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-  echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB, kernel $(uname -r)"
-  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$out/machine.txt"
+record_machine "$out/machine.txt"
 
-exec 9>/dev/cpu_dma_latency
-printf '\x00\x00\x00\x00' >&9
+poll_idle_cpus
 
 cleanup() {
-  exec 9>&- || true
+  stop_polling_idle_cpus
   for m in $(grep " $work" /proc/mounts | awk '{print $2}' | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
   for p in $(pgrep -f "NodeMain.*$work" || true); do kill -9 "$p" 2>/dev/null || true; done
   cp "$work"/*.log "$out"/ 2>/dev/null || true

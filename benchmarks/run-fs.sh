@@ -21,6 +21,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 cd "$repo"
 . ./scripts/env.sh
+. "$here/bench-env.sh"
 for tool in fio bindfs mkfs.ext4 python3; do
   command -v "$tool" >/dev/null || { echo "run-fs.sh needs $tool: sudo apt-get install -y fio bindfs e2fsprogs python3" >&2; exit 1; }
 done
@@ -41,20 +42,12 @@ fi
 out="$here/target/fs-results/$(date +%Y%m%d-%H%M%S)"
 work="$(mktemp -d /tmp/scoutfs-fsbench.XXXXXX)"
 mkdir -p "$out"
-{
-  echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-  echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB, kernel $(uname -r)"
-  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!docs' || echo ' (with uncommitted changes)')"
-  echo "arguments: ${args[*]}"
-} | tee "$out/machine.txt"
+record_machine "$out/machine.txt"
 
-# keep idle vCPUs polling for the whole run; closing the descriptor ends it
-exec 9>/dev/cpu_dma_latency
-printf '\x00\x00\x00\x00' >&9
+poll_idle_cpus
 
 cleanup() {
-  exec 9>&- || true
+  stop_polling_idle_cpus
   for m in $(grep " $work" /proc/mounts | awk '{print $2}' | sort -r); do umount "$m" 2>/dev/null || umount -l "$m"; done
   rm -rf "$work"
 }

@@ -21,7 +21,6 @@ window, longer than the node's 10 s commit interval, catches stalls that only co
 import argparse
 import json
 import os
-import random
 import statistics
 import sys
 import threading
@@ -29,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from age import parse_size  # noqa: E402
-from scoutfs_mount import CpuLatency, Volume, fallocate, is_mounted  # noqa: E402
+from scoutfs_mount import CpuLatency, Volume, is_mounted, random_writes  # noqa: E402
 
 
 def log(msg):
@@ -122,28 +121,6 @@ def watch_freed(mnt, want, t0, timeout):
     th.start()
     out["thread"] = th
     return out
-
-
-def random_writes(path, size, seconds, holes, seed):
-    rnd = random.Random(seed)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        if holes:
-            os.ftruncate(fd, size)
-        else:
-            fallocate(fd, 0, 0, size)
-        block = rnd.randbytes(4096)
-        nblocks = size // 4096
-        writes = 0
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            for _ in range(256):
-                os.pwrite(fd, block, rnd.randrange(nblocks) * 4096)
-            writes += 256
-        os.fsync(fd)
-        return writes / seconds
-    finally:
-        os.close(fd)
 
 
 def main():

@@ -56,6 +56,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scoutfs_mount import random_writes  # noqa: E402
+
 FIO_SIZE = "1G"
 RAND_SECONDS = 15
 NFILES = 10_000
@@ -341,21 +344,7 @@ def big_delete(t, size, seconds, log):
     """Writes a fragmented file of `size` bytes (preallocated, then 4 KiB writes at random offsets
     for `seconds`, as fio would), fsyncs and unlinks it; whatever follows runs during its deletion."""
     path = os.path.join(t.mnt, "big-fragmented")
-    rnd = random.Random(7)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        os.posix_fallocate(fd, 0, size)
-        block = rnd.randbytes(4096)
-        nblocks = size // 4096
-        writes = 0
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            for _ in range(256):
-                os.pwrite(fd, block, rnd.randrange(nblocks) * 4096)
-            writes += 256
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    writes = int(random_writes(path, size, seconds, holes=False, seed=7) * seconds)
     t.sync()
     os.unlink(path)
     log("    deleted a %d MiB file after %d random 4 KiB writes into it" % (size >> 20, writes))

@@ -4,6 +4,7 @@ killing its node process, and the few syscalls Python's os module lacks."""
 import ctypes
 import ctypes.util
 import os
+import random
 import subprocess
 import time
 
@@ -50,6 +51,30 @@ def node_pid(volume, field="metaDevice"):
     if len(found) != 1:
         raise RuntimeError("expected one node process for %s, found %s" % (volume, found))
     return found[0]
+
+
+def random_writes(path, size, seconds, holes, seed):
+    """Makes a fragmented file: `size` bytes preallocated (or a hole, with `holes`), then 4 KiB
+    writes at random offsets for `seconds`, then fsync. Returns the writes per second."""
+    rnd = random.Random(seed)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        if holes:
+            os.ftruncate(fd, size)
+        else:
+            fallocate(fd, 0, 0, size)
+        block = rnd.randbytes(4096)
+        nblocks = size // 4096
+        writes = 0
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for _ in range(256):
+                os.pwrite(fd, block, rnd.randrange(nblocks) * 4096)
+            writes += 256
+        os.fsync(fd)
+        return writes / seconds
+    finally:
+        os.close(fd)
 
 
 class Volume:
