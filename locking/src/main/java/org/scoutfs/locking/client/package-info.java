@@ -3,7 +3,8 @@
  * protocol.
  *
  * <p><b>Use.</b> Every filesystem operation takes the locks covering the items it touches, all at
- * once and in range order ({@link org.scoutfs.locking.client.LockClient#lockAll}), reads and writes
+ * once and in range order ({@link org.scoutfs.locking.client.LockClient#lockAll}, or
+ * {@link org.scoutfs.locking.client.LockClient#lock} when one lock covers them), reads and writes
  * items only while its handles are open, and closes them when done. A handle keeps the node's lock
  * in a mode that satisfies the handle's mode; closing it leaves the lock cached, so the next
  * operation on the same inodes needs no message at all.
@@ -38,9 +39,14 @@
  * thread, event loops included, because those never block; the invalidator runs on the executor
  * given to the client, a virtual thread per task in a node and the simulation's scheduler in tests.
  *
- * <p><b>Not done here.</b> Reporting held locks to a new server after failover (the cluster
- * work); the refresh of VFS inodes by lock generation; non-blocking try-locks. A failing
- * invalidator stops the client from serving and acknowledging; taking such a node out of the
- * cluster is the cluster work's, too.
+ * <p><b>Failover.</b> After the server moved, the node reports what it holds
+ * ({@link org.scoutfs.locking.client.LockClient#recoveryReport}) and sends its open requests again
+ * ({@link org.scoutfs.locking.client.LockClient#resendRequests}); a node that has no server for
+ * longer than it waits fails the waiting requests
+ * ({@link org.scoutfs.locking.client.LockClient#failRequests}), and later calls ask again.
+ *
+ * <p><b>Not done here.</b> The refresh of VFS inodes by lock generation; non-blocking try-locks.
+ * A failing invalidator stops the client from serving and acknowledging; the lock server keeps
+ * asking, and nothing yet takes such a node out of the cluster by itself.
  */
 package org.scoutfs.locking.client;

@@ -8,6 +8,7 @@
  * range. The node's view of the committed trees is brought forward when a lock is granted: the
  * grant names the server commit that includes its previous holder's changes, and the node reads
  * from roots at least that new. The node's own dirty items are committed when it gives up a lock
- * that allowed writing. The node keeps no other cache of items.
+ * that allowed writing. The node keeps no other cache of items. A node that stays on after its
+ * unmount (its vote still counted) has no kernel cache left: it only commits.
  */
 package org.scoutfs.node.coherence;

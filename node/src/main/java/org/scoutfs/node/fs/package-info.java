@@ -80,9 +80,14 @@
  * {@code guard} waits for pending deletions, commits if the open transaction freed anything, and
  * runs the operation once more.
  *
+ * <p><b>Listings.</b> A READDIRPLUS reply carries the entries' attributes only where they will be
+ * used: past the start of a listing (the kernel saw lookups), or in a directory whose entries were
+ * looked up after an earlier listing ({@code ListingAttributes}); otherwise names only, which keeps
+ * the kernel from making an inode per entry that nobody asked for.
+ *
  * <p><b>Threads.</b> Operations run concurrently on the FUSE session's threads and may block. Apart
- * from lifetime counts, inode number runs and the local mutexes, nothing of the filesystem lives in
- * memory. There is no item cache: every operation reads the item store (open transactions, then
+ * from lifetime counts, inode number runs, the local mutexes and the listing hint, nothing of the
+ * filesystem lives in memory. There is no item cache: every operation reads the item store (open transactions, then
  * committed trees through the block cache).
  */
 package org.scoutfs.node.fs;

@@ -135,16 +135,8 @@ public final class QuorumMember implements AutoCloseable {
     }
 
     private void arrived(Object m) {
-        int from = switch (m) {
-            case QuorumMessages.PreVoteRequest r -> r.slot();
-            case QuorumMessages.VoteRequest r -> r.slot();
-            case QuorumMessages.VoteAnswer v -> v.slot();
-            case QuorumMessages.Heartbeat hb -> hb.slot();
-            case QuorumMessages.HeartbeatAck a -> a.slot();
-            default -> -1;
-        };
-        if (from >= 0 && from != slot) {
-            heardSlots.put(from, System.nanoTime());
+        if (m instanceof QuorumMessages.FromSlot f && f.slot() != slot) {
+            heardSlots.put(f.slot(), System.nanoTime());
         }
         switch (m) {
             case QuorumMessages.PreVoteRequest r -> run(() -> election.onPreVoteRequest(r.candidate(), r.term(), now()));

@@ -16,33 +16,36 @@ public final class QuorumMessages {
     private QuorumMessages() {
     }
 
+    /** A message that names the quorum slot of the member that sent it. */
+    public interface FromSlot {
+        int slot();
+    }
+
     /** Would the member vote for mount {@code candidate} (slot {@code slot}) in {@code term}? */
-    public record PreVoteRequest(long term, long candidate, int slot) {
+    public record PreVoteRequest(long term, long candidate, int slot) implements FromSlot {
     }
 
     /** Mount {@code candidate} (slot {@code slot}) asks for the member's vote in {@code term}. */
-    public record VoteRequest(long term, long candidate, int slot) {
+    public record VoteRequest(long term, long candidate, int slot) implements FromSlot {
     }
 
     /**
      * The answer to a vote request (or, with {@code preVote}, a pre-vote request), with the answering
      * member's term, slot and mount id.
      */
-    public record VoteAnswer(long term, boolean granted, int slot, boolean preVote, long from) {
+    public record VoteAnswer(long term, boolean granted, int slot, boolean preVote, long from) implements FromSlot {
     }
 
     /**
      * The leader of {@code term}: mount {@code leader} in slot {@code slot}, at {@code address}.
      * {@code serverUp} once its server answers requests (it may still be recovering).
      */
-    public record Heartbeat(long term, long leader, int slot, String address, boolean serverUp) {
+    public record Heartbeat(long term, long leader, int slot, String address, boolean serverUp) implements FromSlot {
     }
 
     /** Member of slot {@code slot} (mount {@code from}) heard the heartbeat of {@code term}. */
-    public record HeartbeatAck(long term, int slot, long from) {
+    public record HeartbeatAck(long term, int slot, long from) implements FromSlot {
     }
-
-
 
     /** Mount {@code leader} stopped leading {@code term} on purpose: elect a successor now. */
     public record Resignation(long term, long leader) {

@@ -1,11 +1,14 @@
 package org.scoutfs.node.cluster;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterEach;
@@ -289,13 +292,13 @@ class FailoverTest {
         // does not hold fails once server_wait_s has passed, rather than hanging or diverging
         long lost = System.nanoTime();
         Path survivors = cluster.mount(survivor);
-        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure(
+        var read = CompletableFuture.supplyAsync(() -> failure(
                 () -> Files.readString(survivors.resolve("theirs/f"))));
-        var write = java.util.concurrent.CompletableFuture.supplyAsync(() -> failure(
+        var write = CompletableFuture.supplyAsync(() -> failure(
                 () -> Files.writeString(survivors.resolve("theirs/g"), "x")));
-        assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a read needing a lock\n" + cluster.logs())
+        assertThat(read.get(60, TimeUnit.SECONDS)).as("a read needing a lock\n" + cluster.logs())
                 .contains("Input/output error");
-        assertThat(write.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("a create needing a lock")
+        assertThat(write.get(60, TimeUnit.SECONDS)).as("a create needing a lock")
                 .contains("Input/output error");
         System.out.printf("operations failed %d ms after the quorum was lost%n", (System.nanoTime() - lost) / 1_000_000);
         assertThat(cluster.node(survivor).isAlive()).isTrue();
@@ -312,7 +315,7 @@ class FailoverTest {
     }
 
     private interface Io {
-        Object run() throws java.io.IOException;
+        Object run() throws IOException;
     }
 
     /** The message of the IOException {@code io} fails with; the test fails if it succeeds. */
@@ -320,7 +323,7 @@ class FailoverTest {
         try {
             io.run();
             return "succeeded";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }
